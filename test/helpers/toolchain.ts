@@ -1,0 +1,91 @@
+/**
+ * Builds C/assembly test programs for each target we support and runs them,
+ * natively on x86-64 and under qemu-user for the others. Every native test
+ * (switcher harness, runtime tests) goes through here so that adding a
+ * target is one entry in TARGETS.
+ */
+import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const GEN_DIR = path.join(ROOT, 'native', 'gen');
+export const INCLUDE_DIR = path.join(ROOT, 'native', 'include');
+export const BUILD_DIR = path.join(ROOT, 'build', 'test');
+
+export interface Target {
+  /** the name used in file names and test titles */
+  name: 'x86_64' | 'aarch64' | 'riscv64';
+  /** the ABI spec id whose generated switcher this target links */
+  abi: string;
+  cc: string;
+  /** extra compiler flags for every build on this target */
+  flags: string[];
+  /** prefix that runs a binary of this target on this machine (empty: native) */
+  runner: string[];
+}
+
+export const TARGETS: Target[] = [
+  { name: 'x86_64', abi: 'x86_64-sysv', cc: 'gcc', flags: [], runner: [] },
+  {
+    name: 'aarch64',
+    abi: 'aarch64-aapcs64',
+    cc: 'aarch64-linux-gnu-gcc',
+    flags: ['-static', '-mbranch-protection=standard'],
+    runner: ['qemu-aarch64-static'],
+  },
+  { name: 'riscv64', abi: 'riscv64-lp64d', cc: 'riscv64-linux-gnu-gcc', flags: ['-static'], runner: ['qemu-riscv64-static'] },
+];
+
+export function target(name: Target['name']): Target {
+  const t = TARGETS.find((x) => x.name === name);
+  if (!t) throw new Error(`unknown target ${name}`);
+  return t;
+}
+
+/** file-name stem the generator uses for an ABI id: x86_64-sysv -> x86_64_sysv */
+export function abiStem(abi: string): string {
+  return abi.replace(/-/g, '_');
+}
+
+/** the generated switcher sources (assembly + makecontext C) for a target */
+export function switcherSources(t: Target): string[] {
+  const stem = abiStem(t.abi);
+  return [path.join(GEN_DIR, `context_${stem}.S`), path.join(GEN_DIR, `context_make_${stem}.c`)];
+}
+
+/** true when the compiler and (for foreign targets) the qemu runner are installed */
+export function targetAvailable(t: Target): boolean {
+  const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  return have(t.cc) && t.runner.every(have);
+}
+
+export interface BuildOptions {
+  sources: string[];
+  /** output binary name, placed under build/test/<target>/ */
+  out: string;
+  flags?: string[];
+  includes?: string[];
+}
+
+/** compiles and links; throws with the compiler's output on failure */
+export function buildC(t: Target, opts: BuildOptions): string {
+  const dir = path.join(BUILD_DIR, t.name);
+  fs.mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, opts.out);
+  const includes = [INCLUDE_DIR, GEN_DIR, ...(opts.includes ?? [])].map((i) => `-I${i}`);
+  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, '-o', out];
+  try {
+    execFileSync(t.cc, args, { stdio: 'pipe' });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; stdout?: Buffer };
+    throw new Error(`${t.cc} ${args.join(' ')}\n${err.stdout?.toString() ?? ''}${err.stderr?.toString() ?? ''}`);
+  }
+  return out;
+}
+
+/** runs a built binary (under qemu for foreign targets) and returns its exit status and output */
+export function runBinary(t: Target, binary: string, args: string[] = [], timeoutMs = 240000): SpawnSyncReturns<string> {
+  const [cmd, ...rest] = [...t.runner, binary, ...args];
+  return spawnSync(cmd, rest, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+}
