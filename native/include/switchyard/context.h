@@ -1,7 +1,7 @@
 /*
  * switchyard/context.h: the one header a C consumer includes for the
  * context switch. It selects the header generated for the target ABI from
- * codegen/spec/ (see native/gen/). Each generated header defines
+ * codegen/spec/ (native/gen/context_abi.h). Each generated header defines
  * `sy_context` and declares the two functions of the switch contract:
  *
  *   void *sy_switch(sy_context *from, sy_context *to, void *value);
@@ -18,16 +18,7 @@
 #ifndef SWITCHYARD_CONTEXT_H
 #define SWITCHYARD_CONTEXT_H
 
-#if defined(__x86_64__) && !defined(_WIN32)
-#include "../../gen/context_x86_64_sysv.h"
-#elif defined(__aarch64__) && defined(__APPLE__)
-#include "../../gen/context_aarch64_apple.h"
-#elif defined(__aarch64__) && defined(__ELF__)
-#include "../../gen/context_aarch64_aapcs64.h"
-#elif defined(__riscv) && __riscv_xlen == 64 && defined(__riscv_float_abi_double)
-#include "../../gen/context_riscv64_lp64d.h"
-#else
-#error "switchyard: no generated context switcher for this target; add a spec in codegen/spec/ (see README)"
-#endif
+/* generated from the specs: one branch per ABI in codegen/spec/ */
+#include "../../gen/context_abi.h"
 
 #endif /* SWITCHYARD_CONTEXT_H */

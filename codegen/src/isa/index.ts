@@ -1,0 +1,8 @@
+/** The ISA emitters that exist; a new architecture registers its emitter here. */
+import type { Isa } from '../../spec/schema';
+import { aarch64 } from './aarch64';
+import type { IsaEmitter } from './isa-emitter';
+import { riscv64 } from './riscv64';
+import { x86_64 } from './x86_64';
+
+export const ISA_EMITTERS: Partial<Record<Isa, IsaEmitter>> = { x86_64, aarch64, riscv64 };
