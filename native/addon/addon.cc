@@ -1,0 +1,141 @@
+// addon.cc: module initialisation: picks the fiber backend
+// (SWITCHYARD_FIBER_BACKEND=tls|threads) and exports the binding.
+#include <napi.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "addon_data.h"
+#include "backend.h"
+#include "fiber_core.h"
+#include "v8_bridge.h"
+
+namespace switchyard {
+
+void AddonData::MaybeDelete() {
+  if (env_gone && live_fibers == 0) delete this;
+}
+
+void ThrowFailure(Napi::Env env, FailureCode code, const char* message) {
+  AddonData* data = AddonData::Get(env);
+  Napi::String js_code = Napi::String::New(env, FailureCodeName(code));
+  Napi::String js_message = Napi::String::New(env, message);
+  if (data != nullptr && !data->error_factory.IsEmpty()) {
+    Napi::Value error = data->error_factory.Call({js_code, js_message});
+    if (env.IsExceptionPending()) return;  // the factory itself threw
+    Napi::Error(env, error).ThrowAsJavaScriptException();
+    return;
+  }
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", js_code);
+  error.ThrowAsJavaScriptException();
+}
+
+Napi::Value OutcomeToJs(Napi::Env env, const Outcome& outcome) {
+  switch (outcome.kind) {
+    case Outcome::kValue:
+      return Napi::Value(env, FromV8(outcome.value));
+    case Outcome::kThrow:
+      // The original exception object: its stack is the one captured where
+      // it was created, inside or outside the fiber.
+      napi_throw(env, FromV8(outcome.value));
+      break;
+    case Outcome::kFailure:
+      ThrowFailure(env, outcome.failure, outcome.message);
+      break;
+    case Outcome::kTerminated:
+      // Execution was terminated inside the fiber: keep terminating here.
+      AddonData::Get(env)->runtime->isolate()->TerminateExecution();
+      break;
+  }
+  return env.Undefined();
+}
+
+namespace {
+
+Napi::Value SetErrorFactory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsFunction()) {
+    Napi::TypeError::New(env, "error factory must be a function").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  AddonData::Get(env)->error_factory = Napi::Persistent(info[0].As<Napi::Function>());
+  return env.Undefined();
+}
+
+Napi::Value Stats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  AddonData* data = AddonData::Get(env);
+  BackendStats s = data->runtime->backend()->Stats();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("pooled", static_cast<double>(s.pooled));
+  out.Set("active", static_cast<double>(s.active));
+  out.Set("orphaned", static_cast<double>(s.orphaned));
+  out.Set("created", static_cast<double>(s.created));
+  out.Set("liveFibers", static_cast<double>(data->live_fibers));
+  out.Set("depth", static_cast<double>(data->runtime->depth()));
+  return out;
+}
+
+Napi::Value InFiber(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), AddonData::Get(info.Env())->runtime->current() != nullptr);
+}
+
+void FinalizeAddonData(Napi::Env, AddonData* d) {
+  d->error_factory.Reset();
+  d->fiber_constructor.Reset();
+  d->env_gone = true;
+  d->MaybeDelete();
+}
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  const char* requested = std::getenv("SWITCHYARD_FIBER_BACKEND");
+  std::string name = requested != nullptr && *requested != '\0' ? requested : "tls";
+
+  std::unique_ptr<Backend> backend;
+  if (name == "tls") {
+    std::string error;
+    backend = CreateTlsBackend(v8::Isolate::GetCurrent(), &error);
+    if (!backend) {
+      Napi::Error::New(env, "switchyard: the 'tls' fiber backend cannot run in this Node (" +
+                                error + "); the thread-per-fiber fallback is not implemented yet")
+          .ThrowAsJavaScriptException();
+      return exports;
+    }
+  } else if (name == "threads") {
+    Napi::Error::New(env,
+                     "switchyard: SWITCHYARD_FIBER_BACKEND=threads: the thread-per-fiber "
+                     "backend is not implemented yet; unset it or use 'tls'")
+        .ThrowAsJavaScriptException();
+    return exports;
+  } else {
+    Napi::Error::New(env, "switchyard: unknown SWITCHYARD_FIBER_BACKEND '" + name +
+                              "' (expected 'tls' or 'threads')")
+        .ThrowAsJavaScriptException();
+    return exports;
+  }
+
+  auto* data = new AddonData();
+  data->runtime.reset(new FiberRuntime(v8::Isolate::GetCurrent(), std::move(backend)));
+  env.SetInstanceData<AddonData, FinalizeAddonData>(data);
+
+  exports.Set("backend", Napi::String::New(env, data->runtime->backend()->Name()));
+  exports.Set("NativeFiber", DefineNativeFiber(env, data));
+  exports.Set("yield", Napi::Function::New<FiberYield>(env, "yield"));
+  exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
+  exports.Set("stats", Napi::Function::New<Stats>(env, "stats"));
+  exports.Set("inFiber", Napi::Function::New<InFiber>(env, "inFiber"));
+  exports.Set("defaultStackSize", Napi::Number::New(env, static_cast<double>(kDefaultStackSize)));
+  exports.Set("minStackSize", Napi::Number::New(env, static_cast<double>(kMinStackSize)));
+  return exports;
+}
+
+}  // namespace switchyard
+
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
+  return switchyard::Init(env, exports);
+}
+
+NODE_API_MODULE(switchyard, InitModule)

@@ -1,0 +1,37 @@
+// addon_data.h: per-environment state of the addon (napi instance data).
+#ifndef SWITCHYARD_ADDON_ADDON_DATA_H
+#define SWITCHYARD_ADDON_ADDON_DATA_H
+
+#include <napi.h>
+
+#include <memory>
+
+#include "fiber_core.h"
+
+namespace switchyard {
+
+struct AddonData {
+  std::unique_ptr<FiberRuntime> runtime;
+  Napi::FunctionReference error_factory;  // (code, message) => Error, from lib/errors.ts
+  Napi::FunctionReference fiber_constructor;
+  // NativeFiber objects still alive; teardown order of napi finalizers is not
+  // specified, so whichever of the env and the last fiber goes last frees.
+  size_t live_fibers = 0;
+  bool env_gone = false;
+
+  static AddonData* Get(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
+  void MaybeDelete();
+};
+
+// Throws the typed error for `code` (built by the JS error factory).
+void ThrowFailure(Napi::Env env, FailureCode code, const char* message);
+
+// Turns an Outcome into a return value or a pending exception.
+Napi::Value OutcomeToJs(Napi::Env env, const Outcome& outcome);
+
+Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data);
+Napi::Value FiberYield(const Napi::CallbackInfo& info);
+
+}  // namespace switchyard
+
+#endif

@@ -1,0 +1,62 @@
+// backend.h: how a fiber's body gets its own stack. The fiber state machine
+// (fiber_core.*) is backend-independent; a backend only moves control
+// between a resumer and a fiber. Two are planned:
+//   tls      one native stack per fiber, V8 thread identity swapped through
+//            the executable's static TLS block (tls_backend.cc)
+//   threads  one OS thread per fiber with strict handoff (not built yet)
+#ifndef SWITCHYARD_ADDON_BACKEND_H
+#define SWITCHYARD_ADDON_BACKEND_H
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+namespace v8 {
+class Isolate;
+}
+
+namespace switchyard {
+
+class FiberCore;
+
+struct BackendStats {
+  size_t pooled = 0;    // idle execution resources kept for reuse
+  size_t active = 0;    // resources bound to started, unfinished fibers
+  size_t orphaned = 0;  // suspended fibers whose JS object was collected
+  size_t created = 0;   // resources ever created (V8 thread ids consumed)
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const char* Name() const = 0;
+
+  // Resumer side, before the first switch into `fiber`: bind execution
+  // resources to it. False: none could be allocated (nothing changed).
+  virtual bool Prepare(FiberCore* fiber) = 0;
+
+  // Resumer side, isolate locked: run `fiber` until it yields or ends. The
+  // fiber's in_* fields are set; on return its out_* fields are.
+  virtual void SwitchIn(FiberCore* fiber) = 0;
+
+  // Fiber side, isolate locked: give control back to the current resumer;
+  // returns when some resumer switches in again.
+  virtual void SwitchOut(FiberCore* fiber) = 0;
+
+  // The fiber finished, or its JS object is gone. Resources of a finished
+  // fiber are recycled; a suspended fiber's stack must stay mapped because
+  // V8 keeps walking its archived frames during GC.
+  virtual void Release(FiberCore* fiber) = 0;
+
+  virtual BackendStats Stats() const = 0;
+
+  // Environment teardown: free what is safe to free.
+  virtual void Shutdown() = 0;
+};
+
+// Each returns nullptr and sets *error when the backend cannot run here.
+std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* error);
+
+}  // namespace switchyard
+
+#endif

@@ -1,0 +1,180 @@
+// fiber_core.cc: fiber lifecycle independent of how stacks are switched.
+#include "fiber_core.h"
+
+namespace switchyard {
+
+const char* FailureCodeName(FailureCode code) {
+  switch (code) {
+    case FailureCode::kFiberState: return "ERR_FIBER_STATE";
+    case FailureCode::kNotInFiber: return "ERR_NOT_IN_FIBER";
+    case FailureCode::kYieldInMicrotask: return "ERR_YIELD_IN_MICROTASK";
+    case FailureCode::kResources: return "ERR_FIBER_RESOURCES";
+    case FailureCode::kNone: break;
+  }
+  return "ERR_FIBER";
+}
+
+FiberCore::FiberCore(FiberRuntime* runtime, v8::Local<v8::Context> context,
+                     v8::Local<v8::Function> body, size_t stack_size)
+    : runtime_(runtime),
+      context_(runtime->isolate(), context),
+      body_(runtime->isolate(), body),
+      stack_size_(stack_size) {}
+
+FiberCore::~FiberCore() {
+  context_.Reset();
+  body_.Reset();
+  final_value.Reset();
+}
+
+void FiberCore::RunBody() {
+  v8::Isolate* isolate = runtime_->isolate();
+  v8::HandleScope handle_scope(isolate);
+  v8::Local<v8::Context> context = context_.Get(isolate);
+  v8::Context::Scope context_scope(context);
+  v8::TryCatch try_catch(isolate);
+
+  v8::Local<v8::Value> arg = v8::Local<v8::Value>::New(isolate, in_value);
+  in_value.Clear();
+  v8::Local<v8::Function> body = body_.Get(isolate);
+  body_.Reset();  // the body may be collected while the fiber runs
+
+  v8::MaybeLocal<v8::Value> result = body->Call(context, v8::Undefined(isolate), 1, &arg);
+  if (!result.IsEmpty()) {
+    out_mode = OutMode::kReturned;
+    final_value.Reset(isolate, result.ToLocalChecked());
+  } else if (try_catch.HasTerminated()) {
+    out_mode = OutMode::kTerminated;
+  } else {
+    out_mode = OutMode::kThrew;
+    final_value.Reset(isolate, try_catch.Exception());
+  }
+  out_value.Clear();
+}
+
+FiberRuntime::FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backend)
+    : isolate_(isolate), backend_(std::move(backend)) {}
+
+FiberRuntime::~FiberRuntime() {
+  if (backend_) backend_->Shutdown();
+}
+
+void FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
+  for (int i = 0; i < FiberCore::kMaxQueues; i++) out[i] = nullptr;
+  int n = 0;
+  auto add = [&](v8::MicrotaskQueue* q) {
+    if (q == nullptr || !q->IsRunningMicrotasks()) return;
+    for (int i = 0; i < n; i++)
+      if (out[i] == q) return;
+    if (n < FiberCore::kMaxQueues) out[n++] = q;
+  };
+  v8::Local<v8::Context> current = isolate_->GetCurrentContext();
+  if (!current.IsEmpty()) add(current->GetMicrotaskQueue());
+  v8::Local<v8::Context> entered = isolate_->GetEnteredOrMicrotaskContext();
+  if (!entered.IsEmpty()) add(entered->GetMicrotaskQueue());
+  // The isolate's default queue (the main context's in Node) by its flag,
+  // recorded under a sentinel: counted the same way at resume and at yield.
+  if (v8::MicrotasksScope::IsRunningMicrotasks(isolate_) && n < FiberCore::kMaxQueues)
+    out[n++] = reinterpret_cast<v8::MicrotaskQueue*>(isolate_);
+}
+
+void FiberRuntime::RecordRunningQueues(FiberCore* fiber) {
+  CollectRunningQueues(fiber->running_queues_);
+}
+
+bool FiberRuntime::NewQueueRunning(FiberCore* fiber) {
+  v8::MicrotaskQueue* now[FiberCore::kMaxQueues];
+  CollectRunningQueues(now);
+  for (int i = 0; i < FiberCore::kMaxQueues && now[i] != nullptr; i++) {
+    bool was = false;
+    for (int j = 0; j < FiberCore::kMaxQueues; j++) was = was || fiber->running_queues_[j] == now[i];
+    if (!was) return true;
+  }
+  return false;
+}
+
+Outcome FiberRuntime::Resume(FiberCore* fiber, InMode mode, v8::Local<v8::Value> value) {
+  switch (fiber->state_) {
+    case FiberState::kRunning:
+      return Outcome::Fail(FailureCode::kFiberState,
+                           fiber == current_ ? "a fiber cannot resume itself"
+                                             : "fiber is already running (it is resuming another fiber)");
+    case FiberState::kDone:
+      return Outcome::Fail(FailureCode::kFiberState, "fiber has already finished");
+    case FiberState::kCreated:
+      if (mode == InMode::kThrow) {
+        // Like generator.throw() before the first next(): the body never
+        // runs, the fiber is finished and the error comes straight back.
+        fiber->state_ = FiberState::kDone;
+        fiber->body_.Reset();
+        return Outcome::Throw(value);
+      }
+      break;
+    case FiberState::kSuspended:
+      break;
+  }
+  if (fiber->backend_data == nullptr && !backend_->Prepare(fiber))
+    return Outcome::Fail(FailureCode::kResources, "could not allocate a stack for the fiber");
+
+  fiber->in_mode = mode;
+  fiber->in_value = value;
+  fiber->resumer_ = current_;
+  RecordRunningQueues(fiber);
+  current_ = fiber;
+  depth_++;
+  fiber->state_ = FiberState::kRunning;
+
+  backend_->SwitchIn(fiber);
+
+  depth_--;
+  current_ = fiber->resumer_;
+  fiber->resumer_ = nullptr;
+
+  switch (fiber->out_mode) {
+    case OutMode::kYielded: {
+      fiber->state_ = FiberState::kSuspended;
+      v8::Local<v8::Value> v = v8::Local<v8::Value>::New(isolate_, fiber->out_value);
+      fiber->out_value.Clear();
+      return Outcome::Value(v);
+    }
+    case OutMode::kReturned:
+    case OutMode::kThrew: {
+      fiber->state_ = FiberState::kDone;
+      backend_->Release(fiber);
+      v8::Local<v8::Value> v = fiber->final_value.Get(isolate_);
+      fiber->final_value.Reset();
+      return fiber->out_mode == OutMode::kReturned ? Outcome::Value(v) : Outcome::Throw(v);
+    }
+    case OutMode::kTerminated:
+      fiber->state_ = FiberState::kDone;
+      backend_->Release(fiber);
+      return Outcome{Outcome::kTerminated, {}, FailureCode::kNone, nullptr};
+  }
+  return Outcome::Value(v8::Undefined(isolate_));
+}
+
+Outcome FiberRuntime::Yield(v8::Local<v8::Value> value) {
+  FiberCore* fiber = current_;
+  if (fiber == nullptr)
+    return Outcome::Fail(FailureCode::kNotInFiber, "Fiber.yield() called outside of a fiber");
+  if (NewQueueRunning(fiber))
+    return Outcome::Fail(FailureCode::kYieldInMicrotask,
+                         "Fiber.yield() called from a microtask that started inside the fiber; "
+                         "suspending there would leave the microtask queue marked as running");
+
+  fiber->out_mode = OutMode::kYielded;
+  fiber->out_value = value;
+
+  backend_->SwitchOut(fiber);
+
+  // Resumed (current_ == fiber again, set by the new resumer).
+  v8::Local<v8::Value> in = v8::Local<v8::Value>::New(isolate_, fiber->in_value);
+  fiber->in_value.Clear();
+  return fiber->in_mode == InMode::kThrow ? Outcome::Throw(in) : Outcome::Value(in);
+}
+
+void FiberRuntime::Drop(FiberCore* fiber) {
+  if (fiber->backend_data != nullptr) backend_->Release(fiber);
+}
+
+}  // namespace switchyard

@@ -1,0 +1,126 @@
+// fiber_core.h: the backend-independent fiber: state machine, value and
+// exception transfer in both directions, and the per-environment runtime
+// that knows which fiber is running.
+#ifndef SWITCHYARD_ADDON_FIBER_CORE_H
+#define SWITCHYARD_ADDON_FIBER_CORE_H
+
+#include <v8.h>
+
+#include <cstddef>
+#include <memory>
+
+#include "backend.h"
+
+namespace switchyard {
+
+constexpr size_t kDefaultStackSize = 1024 * 1024;
+constexpr size_t kMinStackSize = 256 * 1024;
+constexpr size_t kMaxStackSize = 1024 * 1024 * 1024;
+
+enum class FiberState { kCreated = 0, kSuspended = 1, kRunning = 2, kDone = 3 };
+
+// resumer -> fiber
+enum class InMode { kValue, kThrow };
+// fiber -> resumer
+enum class OutMode { kYielded, kReturned, kThrew, kTerminated };
+
+// Failures that become typed JS errors (codes shared with lib/errors.ts).
+enum class FailureCode {
+  kNone,
+  kFiberState,        // ERR_FIBER_STATE
+  kNotInFiber,        // ERR_NOT_IN_FIBER
+  kYieldInMicrotask,  // ERR_YIELD_IN_MICROTASK
+  kResources,         // ERR_FIBER_RESOURCES
+};
+const char* FailureCodeName(FailureCode code);
+
+class FiberRuntime;
+
+class FiberCore {
+ public:
+  FiberCore(FiberRuntime* runtime, v8::Local<v8::Context> context,
+            v8::Local<v8::Function> body, size_t stack_size);
+  ~FiberCore();
+  FiberCore(const FiberCore&) = delete;
+  FiberCore& operator=(const FiberCore&) = delete;
+
+  FiberState state() const { return state_; }
+  size_t stack_size() const { return stack_size_; }
+  FiberRuntime* runtime() const { return runtime_; }
+
+  // Called by the backend on the fiber's own stack, with the isolate locked
+  // and the stack limit set: runs the body to completion and records the
+  // outcome. All V8 scopes live inside this call.
+  void RunBody();
+
+  // Backend-private resources (a carrier for the tls backend).
+  void* backend_data = nullptr;
+
+  // Transfer slots. in_value/out_value (while yielded) are handles owned by
+  // the other side's handle scope, which is archived, not destroyed, while
+  // this side runs; the receiver copies them into its own scope at once.
+  InMode in_mode = InMode::kValue;
+  v8::Local<v8::Value> in_value;
+  OutMode out_mode = OutMode::kYielded;
+  v8::Local<v8::Value> out_value;
+  v8::Global<v8::Value> final_value;  // return value or exception at the end
+
+ private:
+  friend class FiberRuntime;
+  FiberRuntime* runtime_;
+  v8::Global<v8::Context> context_;
+  v8::Global<v8::Function> body_;
+  size_t stack_size_;
+  FiberState state_ = FiberState::kCreated;
+  FiberCore* resumer_ = nullptr;  // fiber that resumed us (nullptr: thread's own stack)
+
+  // Microtask queues that were already running when we were resumed: a yield
+  // is only legal if no other queue has started running since.
+  static constexpr int kMaxQueues = 3;
+  v8::MicrotaskQueue* running_queues_[kMaxQueues] = {};
+};
+
+// The result of Resume/Yield in V8 terms; the binding turns it into a return
+// value, a rethrow of the original exception, or a typed error.
+struct Outcome {
+  enum Kind { kValue, kThrow, kFailure, kTerminated } kind = kValue;
+  v8::Local<v8::Value> value;
+  FailureCode failure = FailureCode::kNone;
+  const char* message = nullptr;
+
+  static Outcome Value(v8::Local<v8::Value> v) { return {kValue, v, FailureCode::kNone, nullptr}; }
+  static Outcome Throw(v8::Local<v8::Value> v) { return {kThrow, v, FailureCode::kNone, nullptr}; }
+  static Outcome Fail(FailureCode c, const char* m) { return {kFailure, {}, c, m}; }
+};
+
+class FiberRuntime {
+ public:
+  FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backend);
+  ~FiberRuntime();
+
+  v8::Isolate* isolate() const { return isolate_; }
+  Backend* backend() const { return backend_.get(); }
+  FiberCore* current() const { return current_; }
+  size_t depth() const { return depth_; }
+
+  // Resumer side: switch into `fiber`, giving it a value or an exception.
+  Outcome Resume(FiberCore* fiber, InMode mode, v8::Local<v8::Value> value);
+  // Fiber side: suspend the current fiber, handing `value` to its resumer.
+  Outcome Yield(v8::Local<v8::Value> value);
+  // The JS object owning `fiber` is gone.
+  void Drop(FiberCore* fiber);
+
+ private:
+  void RecordRunningQueues(FiberCore* fiber);
+  bool NewQueueRunning(FiberCore* fiber);
+  void CollectRunningQueues(v8::MicrotaskQueue** out);
+
+  v8::Isolate* isolate_;
+  std::unique_ptr<Backend> backend_;
+  FiberCore* current_ = nullptr;
+  size_t depth_ = 0;  // nesting of fibers on this thread
+};
+
+}  // namespace switchyard
+
+#endif

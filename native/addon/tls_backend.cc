@@ -1,0 +1,222 @@
+// tls_backend.cc: fibers on their own native stacks in the same OS thread.
+//
+// V8 must see each fiber as a separate thread so that v8::Unlocker/Locker
+// archive and restore the per-thread state (ThreadLocalTop, handle scopes,
+// stack guard) and the GC walks the archived stacks. V8's thread identity is
+// kept in thread_local variables of the executable, so each fiber carries its
+// own copy of the executable's static TLS block (tls_identity.h), swapped in
+// and out around every switch. See ARCHITECTURE.md, "JavaScript fibers".
+//
+// A *carrier* is the reusable part of a fiber: stack, machine context, TLS
+// identity (with the V8 thread id it was given; V8 never reuses ids, so
+// carriers are pooled). Its entry function loops: run one fiber body, park.
+#include <v8.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "backend.h"
+#include "fiber_core.h"
+#include "fiber_stack.h"
+#include "switchyard/context.h"
+#include "tls_identity.h"
+
+namespace switchyard {
+
+namespace {
+
+// Headroom between V8's JS stack limit and the end of the fiber stack, for
+// the C++ frames (runtime functions, API callbacks, this file) that run
+// below the last JS frame once the limit is hit.
+constexpr size_t kStackMargin = 128 * 1024;
+// Idle carriers kept for reuse.
+constexpr size_t kPoolMax = 64;
+
+class TlsBackend;
+
+struct Carrier {
+  TlsBackend* backend = nullptr;
+  FiberStack stack;
+  sy_context context;
+  uint8_t* block = nullptr;  // this carrier's TLS identity while it is not running
+  int32_t thread_id = 0;     // V8 thread id, kept across reuse (0 until first run)
+  bool fresh_identity = true;  // block must be rebuilt before the next switch in
+  FiberCore* fiber = nullptr;
+  // Set by every switch in: where to go back to, and whose identity to restore.
+  sy_context* resumer_context = nullptr;
+  uint8_t* resumer_block = nullptr;
+};
+
+class TlsBackend final : public Backend {
+ public:
+  explicit TlsBackend(v8::Isolate* isolate) : isolate_(isolate) {
+    block_size_ = TlsGetLayout().size;
+  }
+  ~TlsBackend() override { Shutdown(); }
+
+  const char* Name() const override { return "tls"; }
+
+  bool Prepare(FiberCore* fiber) override {
+    Carrier* c = Acquire(fiber->stack_size());
+    if (c == nullptr) return false;
+    c->fiber = fiber;
+    c->fresh_identity = true;
+    fiber->backend_data = c;
+    active_++;
+    return true;
+  }
+
+  void SwitchIn(FiberCore* fiber) override {
+    Carrier* c = static_cast<Carrier*>(fiber->backend_data);
+    uint8_t* live = TlsLiveBlock();
+    alignas(16) uint8_t resumer_block[kMaxTlsBlock];
+    sy_context resumer_context;
+    c->resumer_context = &resumer_context;
+    c->resumer_block = resumer_block;
+    {
+      v8::Unlocker unlocker(isolate_);
+      TlsSave(live, resumer_block, block_size_);
+      if (c->fresh_identity) {
+        // A new V8 "thread": the resumer's block with our thread id (0 = let
+        // V8 assign one) and our own stack start.
+        std::memcpy(c->block, resumer_block, block_size_);
+        TlsPrepareIdentity(c->block, static_cast<char*>(c->stack.base) + c->stack.size,
+                           c->thread_id);
+        c->fresh_identity = false;
+      }
+      TlsInstall(live, c->block, block_size_);
+      sy_switch(&resumer_context, &c->context, c);
+      // The fiber side reinstalled resumer_block before switching back.
+    }
+    // Re-point the heap's stack start (used by conservative stack scanning)
+    // at this stack: Isolate::Enter reads it from the TLS stack-start slot.
+    isolate_->Enter();
+    isolate_->Exit();
+  }
+
+  void SwitchOut(FiberCore* fiber) override {
+    Carrier* c = static_cast<Carrier*>(fiber->backend_data);
+    uint8_t* live = TlsLiveBlock();
+    {
+      v8::Unlocker unlocker(isolate_);
+      TlsSave(live, c->block, block_size_);
+      TlsInstall(live, c->resumer_block, block_size_);
+      sy_switch(&c->context, c->resumer_context, nullptr);
+      // Resumed: SwitchIn installed our block.
+    }
+    isolate_->Enter();
+    isolate_->Exit();
+  }
+
+  void Release(FiberCore* fiber) override {
+    Carrier* c = static_cast<Carrier*>(fiber->backend_data);
+    if (c == nullptr) return;
+    fiber->backend_data = nullptr;
+    active_--;
+    if (c->fiber != nullptr) {
+      // Still suspended inside a body: V8 holds archived state that points
+      // into this stack. Keep it mapped and never run it again.
+      c->fiber = nullptr;
+      orphans_.push_back(c);
+      return;
+    }
+    if (pool_.size() < kPoolMax) {
+      pool_.push_back(c);
+    } else {
+      Destroy(c);
+    }
+  }
+
+  BackendStats Stats() const override {
+    BackendStats s;
+    s.pooled = pool_.size();
+    s.active = active_;
+    s.orphaned = orphans_.size();
+    s.created = created_;
+    return s;
+  }
+
+  void Shutdown() override {
+    // Parked carriers hold no V8 state: free them. Orphans and carriers of
+    // suspended fibers stay mapped (the process or isolate is going away and
+    // V8 may still look at their archived frames while tearing down).
+    for (Carrier* c : pool_) Destroy(c);
+    pool_.clear();
+  }
+
+  // Runs on the carrier's stack.
+  static void CarrierMain(void* arg) {
+    Carrier* c = static_cast<Carrier*>(arg);
+    TlsBackend* self = c->backend;
+    for (;;) {
+      self->RunOne(c);
+      // The body is over and ~Locker has freed this "thread"'s V8 resources.
+      // Drop its per-thread metadata (the id stays ours for the next body).
+      self->isolate_->DiscardThreadSpecificMetadata();
+      uint8_t* live = TlsLiveBlock();
+      c->thread_id = TlsThreadId(live);
+      c->fresh_identity = true;
+      c->fiber = nullptr;
+      TlsInstall(live, c->resumer_block, self->block_size_);
+      sy_switch(&c->context, c->resumer_context, nullptr);
+      // Switched in again with a new fiber.
+    }
+  }
+
+ private:
+  void RunOne(Carrier* c) {
+    v8::Locker locker(isolate_);
+    isolate_->SetStackLimit(reinterpret_cast<uintptr_t>(c->stack.base) + kStackMargin);
+    isolate_->Enter();
+    isolate_->Exit();
+    c->fiber->RunBody();
+  }
+
+  Carrier* Acquire(size_t stack_size) {
+    for (size_t i = pool_.size(); i-- > 0;) {
+      if (pool_[i]->stack.size == stack_size) {
+        Carrier* c = pool_[i];
+        pool_.erase(pool_.begin() + static_cast<long>(i));
+        return c;
+      }
+    }
+    Carrier* c = new Carrier();
+    c->backend = this;
+    c->block = static_cast<uint8_t*>(std::aligned_alloc(16, kMaxTlsBlock));
+    if (c->block == nullptr || !FiberStackAlloc(&c->stack, stack_size)) {
+      std::free(c->block);
+      delete c;
+      return nullptr;
+    }
+    sy_context_make(&c->context, c->stack.base, c->stack.size, CarrierMain);
+    created_++;
+    return c;
+  }
+
+  void Destroy(Carrier* c) {
+    FiberStackFree(&c->stack);
+    std::free(c->block);
+    delete c;
+  }
+
+  v8::Isolate* isolate_;
+  size_t block_size_;
+  std::vector<Carrier*> pool_;
+  std::vector<Carrier*> orphans_;
+  size_t active_ = 0;
+  size_t created_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* error) {
+  if (!TlsDiscover(error)) return nullptr;
+  if (TlsLiveBlock() == nullptr) {
+    *error = "this thread has no instance of the executable's TLS block";
+    return nullptr;
+  }
+  return std::unique_ptr<Backend>(new TlsBackend(isolate));
+}
+
+}  // namespace switchyard
