@@ -89,3 +89,32 @@ export function runBinary(t: Target, binary: string, args: string[] = [], timeou
   const [cmd, ...rest] = [...t.runner, binary, ...args];
   return spawnSync(cmd, rest, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
 }
+
+export interface CapturedBuild {
+  /** the linked binary (or object, with -c in flags) */
+  out: string;
+  /** everything the compiler driver and the linker printed (warnings included) */
+  output: string;
+}
+
+/**
+ * Like buildC, but also returns what the compiler and linker printed on
+ * success, for tests that assert on warnings (e.g. ld's --warn-execstack).
+ */
+export function buildCCapture(t: Target, opts: BuildOptions): CapturedBuild {
+  const dir = path.join(BUILD_DIR, t.name);
+  fs.mkdirSync(dir, { recursive: true });
+  const out = path.join(dir, opts.out);
+  const includes = [INCLUDE_DIR, GEN_DIR, ...(opts.includes ?? [])].map((i) => `-I${i}`);
+  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, '-o', out];
+  const r = spawnSync(t.cc, args, { encoding: 'utf8' });
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  if (r.status !== 0) throw new Error(`${t.cc} ${args.join(' ')}\n${output}`);
+  return { out, output };
+}
+
+/** binutils tool of a target's toolchain (readelf, objdump, ...): aarch64-linux-gnu-readelf for aarch64-linux-gnu-gcc */
+export function binutil(t: Target, tool: string): string {
+  const m = /^(.*-)(?:gcc|cc|clang)$/.exec(t.cc);
+  return m ? `${m[1]}${tool}` : tool;
+}

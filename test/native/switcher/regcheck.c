@@ -1,0 +1,367 @@
+/*
+ * regcheck.c: independent, run-time proof that the generated sy_switch
+ * preserves everything the ABI says a call must preserve.
+ *
+ *   regcheck                 run all phases, print one summary line, exit 0
+ *   regcheck --entry-returns make a coroutine whose entry returns; the
+ *                            switcher's trampoline must abort with a message
+ *
+ * Phases:
+ *   pingpong  main <-> one coroutine, PINGPONG_ROUNDS round trips
+ *   ring      main -> c1 -> c2 -> c3 -> main (coroutines switch directly to
+ *             each other, each resumed by a different context), RING_LAPS laps
+ *
+ * Before every switch the switching side loads each callee-saved register
+ * with its own sentinel (derived from a seed unique to side, phase and
+ * iteration) and sets the FP control registers to a pattern from the same
+ * seed (regcheck_<isa>.S). When the switch comes back, every register must
+ * hold its sentinel again, the FP control fields must match, the stack
+ * pointer must be the one at the call, and the returned value must be the
+ * one the resuming side sent (counters encoded in the value).
+ *
+ * The register lists are from the ABI documents (see regcheck.h), not from
+ * the generator's specs.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "switchyard/context.h"
+#include "regcheck.h"
+
+_Static_assert(__builtin_offsetof(struct regcheck_in, fpr) == RC_IN_FPR, "in.fpr");
+_Static_assert(__builtin_offsetof(struct regcheck_in, fpctl) == RC_IN_FPCTL, "in.fpctl");
+_Static_assert(sizeof(struct regcheck_in) == RC_IN_SIZE, "in size");
+_Static_assert(__builtin_offsetof(struct regcheck_out, fpr) == RC_OUT_FPR, "out.fpr");
+_Static_assert(__builtin_offsetof(struct regcheck_out, fpctl_pre) == RC_OUT_FPCTL_PRE, "out.pre");
+_Static_assert(__builtin_offsetof(struct regcheck_out, fpctl_post) == RC_OUT_FPCTL_POST, "out.post");
+_Static_assert(__builtin_offsetof(struct regcheck_out, sp_before) == RC_OUT_SP_BEFORE, "out.spb");
+_Static_assert(__builtin_offsetof(struct regcheck_out, sp_after) == RC_OUT_SP_AFTER, "out.spa");
+_Static_assert(__builtin_offsetof(struct regcheck_out, ret) == RC_OUT_RET, "out.ret");
+_Static_assert(sizeof(struct regcheck_out) == RC_OUT_SIZE, "out size");
+
+/* ---- per-ABI register sets (from the ABI documents, see regcheck.h) ---- */
+
+#if defined(__x86_64__)
+#define ISA "x86_64"
+/* psABI 3.2.1, figure 3.4: callee-saved GPRs */
+static const char *const GPR_NAMES[] = {"rbx", "rbp", "r12", "r13", "r14", "r15"};
+static const char *const *const FPR_NAMES = NULL; /* no callee-saved xmm on SysV */
+#define N_FPR 0
+static const char *const FPCTL_NAMES[] = {"mxcsr", "x87_cw"};
+/* MXCSR control bits 6-15 (DAZ, masks IM..PM, RC, FZ); x87 CW masks 0-5,
+ * PC 8-9, RC 10-11, X 12 */
+static uint64_t FPCTL_MASK[] = {0xffc0, 0x1f3f};
+#define N_FPCTL 2
+#define ENTRY_SP_MOD16 8 /* psABI 3.2.2: (%rsp + 8) % 16 == 0 at function entry */
+#elif defined(__aarch64__)
+#define ISA "aarch64"
+/* AAPCS64 6.1.1: r19-r29 preserved (r18 platform register: not checked) */
+static const char *const GPR_NAMES[] = {"x19", "x20", "x21", "x22", "x23", "x24",
+                                        "x25", "x26", "x27", "x28", "x29"};
+/* AAPCS64 6.1.2: bottom 64 bits of v8-v15 */
+static const char *const FPR_NAMES[] = {"d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15"};
+#define N_FPR 8
+static const char *const FPCTL_NAMES[] = {"fpcr"};
+/* FPCR RMode 22-23, FZ 24, DN 25, AHP 26 */
+static uint64_t FPCTL_MASK[] = {0x07c00000};
+#define N_FPCTL 1
+#define ENTRY_SP_MOD16 0 /* AAPCS64 6.4.5: SP mod 16 == 0 */
+#elif defined(__riscv) && __riscv_xlen == 64
+#define ISA "riscv64"
+/* RISC-V psABI, Integer Register Convention: s0-s11 preserved */
+static const char *const GPR_NAMES[] = {"s0", "s1", "s2", "s3", "s4", "s5",
+                                        "s6", "s7", "s8", "s9", "s10", "s11"};
+/* Floating-point Register Convention (lp64d): fs0-fs11 preserved, 64 bits */
+static const char *const FPR_NAMES[] = {"fs0", "fs1", "fs2", "fs3", "fs4",  "fs5",
+                                        "fs6", "fs7", "fs8", "fs9", "fs10", "fs11"};
+#define N_FPR 12
+static const char *const FPCTL_NAMES[] = {"frm"};
+static uint64_t FPCTL_MASK[] = {0x7};
+#define N_FPCTL 1
+#define ENTRY_SP_MOD16 0 /* psABI: sp 128-bit aligned on procedure entry */
+#else
+#error "regcheck: unsupported ISA"
+#endif
+
+#define N_GPR (sizeof GPR_NAMES / sizeof GPR_NAMES[0])
+_Static_assert(N_GPR <= RC_MAX_GPR, "too many GPRs");
+
+/* ---- the assembly side ---- */
+
+void *regcheck_switch(sy_context *from, sy_context *to, const struct regcheck_in *in, void *value,
+                      struct regcheck_out *out);
+void regcheck_entry_stub(void *value);
+void regcheck_entry_c(void *value);
+
+__attribute__((visibility("hidden"))) struct regcheck_out regcheck_landing;
+__attribute__((visibility("hidden"))) uint64_t regcheck_entry_sp;
+__attribute__((visibility("hidden"))) uint64_t regcheck_entry_fpctl[RC_MAX_FPCTL];
+
+/* ---- state ---- */
+
+#define PINGPONG_ROUNDS 10000
+#define RING_COROS 3
+#define RING_LAPS 3000
+#define STACK_SIZE (256 * 1024)
+#define MAX_CTX (RING_COROS + 1)
+
+enum phase { PHASE_PINGPONG = 1, PHASE_RING = 2 };
+
+static struct {
+  enum phase phase;
+  int ncoros;      /* coroutines in this phase; participants are 0 (main) .. ncoros */
+  long rounds;     /* how many sends main makes */
+  sy_context ctx[MAX_CTX];
+  char *stack_lo[MAX_CTX];
+  long step[MAX_CTX];  /* sends made so far by each participant */
+  int entered[MAX_CTX];
+  long checks;         /* switch returns verified */
+  const char *where;   /* for the crash handler */
+  long where_iter;
+  int where_side;
+} S;
+
+static uint64_t entry_fpctl_seen[RC_MAX_FPCTL];
+static int entry_fpctl_recorded;
+
+static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fail(const char *fmt, ...) {
+  va_list ap;
+  fflush(stdout);
+  fprintf(stderr, "regcheck " ISA " FAIL: ");
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  fflush(stderr);
+  _exit(1);
+}
+
+static uint64_t mix64(uint64_t x) { /* splitmix64 finaliser */
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+/* value carried by participant `side`'s n-th send: recognisable, never NULL */
+static void *token(int side, long n) {
+  return (void *)(uintptr_t)(0x5900000000000000ull | ((uint64_t)S.phase << 48) | ((uint64_t)side << 40) |
+                             (uint64_t)n);
+}
+
+#if defined(__x86_64__)
+static uint64_t mxcsr_writable = 0xffbf; /* refined from FXSAVE's MXCSR_MASK */
+static void probe_fp_masks(void) {
+  static unsigned char area[512] __attribute__((aligned(16)));
+  uint32_t m;
+  __asm__ volatile("fxsave %0" : "=m"(area));
+  memcpy(&m, area + 28, 4);
+  if (m) mxcsr_writable = m;
+}
+#else
+static void probe_fp_masks(void) {}
+#endif
+
+static void make_in(struct regcheck_in *in, int side, long iter) {
+  uint64_t seed = mix64(((uint64_t)S.phase << 56) ^ ((uint64_t)side << 48) ^ (uint64_t)iter);
+  memset(in, 0, sizeof *in);
+  for (unsigned i = 0; i < N_GPR; i++) in->gpr[i] = mix64(seed + 0x100 + i);
+  for (int i = 0; i < N_FPR; i++) in->fpr[i] = mix64(seed + 0x200 + i);
+  uint64_t r = mix64(seed + 0x300);
+#if defined(__x86_64__)
+  /* MXCSR: status flags clear, control bits 6-15 from the seed */
+  in->fpctl[0] = (r & 0xffc0) & mxcsr_writable;
+  /* x87 CW: masks 0-5, PC from {single, double, extended}, RC 10-11; bit 6
+   * reads back as 1 on current CPUs and is kept */
+  static const uint64_t pc[3] = {0x000, 0x200, 0x300};
+  in->fpctl[1] = 0x0040 | ((r >> 16) & 0x3f) | pc[(r >> 24) % 3] | ((r >> 28) & 0xc00);
+#elif defined(__aarch64__)
+  in->fpctl[0] = r & FPCTL_MASK[0];
+#else
+  in->fpctl[0] = r % 5; /* RNE RTZ RDN RUP RMM; 5-7 are reserved/invalid in frm */
+#endif
+  /* the sentinels of one switch must all differ (they do unless mix64 collides) */
+  for (unsigned i = 0; i < N_GPR; i++)
+    for (unsigned j = i + 1; j < N_GPR; j++)
+      if (in->gpr[i] == in->gpr[j]) fail("internal: sentinel collision");
+}
+
+static const char *phase_name(void) { return S.phase == PHASE_PINGPONG ? "pingpong" : "ring"; }
+
+static void check_out(const struct regcheck_in *in, const struct regcheck_out *out, int side, long iter,
+                      void *expect_value) {
+  const char *who = side == 0 ? "main" : "coroutine";
+  if (out->sp_after != out->sp_before)
+    fail("phase %s %s#%d iter %ld: register sp: expected 0x%016llx got 0x%016llx (stack pointer not restored)",
+         phase_name(), who, side, iter, (unsigned long long)out->sp_before, (unsigned long long)out->sp_after);
+  for (unsigned i = 0; i < N_GPR; i++)
+    if (out->gpr[i] != in->gpr[i])
+      fail("phase %s %s#%d iter %ld: register %s: expected 0x%016llx got 0x%016llx", phase_name(), who, side,
+           iter, GPR_NAMES[i], (unsigned long long)in->gpr[i], (unsigned long long)out->gpr[i]);
+  for (int i = 0; i < N_FPR; i++)
+    if (out->fpr[i] != in->fpr[i])
+      fail("phase %s %s#%d iter %ld: register %s: expected 0x%016llx got 0x%016llx", phase_name(), who, side,
+           iter, FPR_NAMES[i], (unsigned long long)in->fpr[i], (unsigned long long)out->fpr[i]);
+  for (unsigned i = 0; i < N_FPCTL; i++) {
+    uint64_t m = FPCTL_MASK[i];
+    if ((out->fpctl_pre[i] & m) != (in->fpctl[i] & m))
+      fail("internal: %s pattern 0x%llx did not take (read back 0x%llx)", FPCTL_NAMES[i],
+           (unsigned long long)in->fpctl[i], (unsigned long long)out->fpctl_pre[i]);
+    if ((out->fpctl_post[i] & m) != (out->fpctl_pre[i] & m))
+      fail("phase %s %s#%d iter %ld: register %s (control bits mask 0x%llx): expected 0x%llx got 0x%llx", phase_name(),
+           who, side, iter, FPCTL_NAMES[i], (unsigned long long)m, (unsigned long long)(out->fpctl_pre[i] & m),
+           (unsigned long long)(out->fpctl_post[i] & m));
+  }
+  if ((void *)(uintptr_t)out->ret != expect_value)
+    fail("phase %s %s#%d iter %ld: value returned by sy_switch: expected %p got %p", phase_name(), who, side, iter,
+         expect_value, (void *)(uintptr_t)out->ret);
+  S.checks++;
+}
+
+/* one send by participant `side`; returns when someone switches back */
+static void hop(int side) {
+  struct regcheck_in in;
+  struct regcheck_out out;
+  long n = S.step[side];
+  int next = (side + 1) % (S.ncoros + 1);
+  int prev = (side + S.ncoros) % (S.ncoros + 1);
+  make_in(&in, side, n);
+  memset(&out, 0, sizeof out);
+  S.where = "switch";
+  S.where_side = side;
+  S.where_iter = n;
+  S.step[side] = n + 1;
+  regcheck_switch(&S.ctx[side], &S.ctx[next], &in, token(side, n), &out);
+  S.where = "after switch";
+  S.where_side = side;
+  S.where_iter = n;
+  /* Resumed by prev. Main's send n is answered by the last coroutine's send
+   * n; a coroutine's send n is answered by prev's send n + 1 (prev's send 0
+   * is the one that entered it). */
+  long expect_prev_n = side == 0 ? n : n + 1;
+  check_out(&in, &out, side, n, token(prev, expect_prev_n));
+  if (S.step[prev] - 1 != expect_prev_n)
+    fail("phase %s side %d iter %ld: resumed by send %ld of side %d, expected send %ld (lost or repeated switch)",
+         phase_name(), side, n, S.step[prev] - 1, prev, expect_prev_n);
+}
+
+void regcheck_entry_c(void *value) {
+  uint64_t sp = regcheck_entry_sp;
+  uintptr_t v = (uintptr_t)value;
+  int sender = (int)((v >> 40) & 0xff);
+  int me = sender + 1;
+  if ((v >> 56) != 0x59 || me < 1 || me > S.ncoros)
+    fail("phase %s: entry function received value %p, not a value any context sent", phase_name(), value);
+  if (value != token(sender, 0))
+    fail("phase %s: coroutine#%d entry value: expected %p got %p", phase_name(), me, token(sender, 0), value);
+  if (S.entered[me]) fail("phase %s: coroutine#%d entry function called twice", phase_name(), me);
+  S.entered[me] = 1;
+  if (sp % 16 != ENTRY_SP_MOD16)
+    fail("phase %s: coroutine#%d entry: stack pointer 0x%llx %% 16 == %llu, ABI requires %d at function entry",
+         phase_name(), me, (unsigned long long)sp, (unsigned long long)(sp % 16), ENTRY_SP_MOD16);
+  uint64_t lo = (uintptr_t)S.stack_lo[me], hi = lo + STACK_SIZE;
+  if (sp < lo || sp > hi)
+    fail("phase %s: coroutine#%d entry: stack pointer 0x%llx outside its stack [0x%llx, 0x%llx)", phase_name(),
+         me, (unsigned long long)sp, (unsigned long long)lo, (unsigned long long)hi);
+  if (hi - sp > 1024)
+    fail("phase %s: coroutine#%d entry: stack pointer 0x%llx is %llu bytes below the stack top (wasted or wrong end)",
+         phase_name(), me, (unsigned long long)sp, (unsigned long long)(hi - sp));
+  if (!entry_fpctl_recorded) {
+    memcpy(entry_fpctl_seen, regcheck_entry_fpctl, sizeof entry_fpctl_seen);
+    entry_fpctl_recorded = 1;
+  }
+  for (;;) hop(me);
+}
+
+static char *alloc_stack(void) {
+  /* guard page below the stack so an overflow faults instead of corrupting */
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  char *p = mmap(NULL, STACK_SIZE + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) fail("mmap");
+  if (mprotect(p, page, PROT_NONE)) fail("mprotect");
+  return p + page;
+}
+
+static void run_phase(enum phase ph, int ncoros, long rounds) {
+  memset(S.ctx, 0, sizeof S.ctx);
+  memset(S.step, 0, sizeof S.step);
+  memset(S.entered, 0, sizeof S.entered);
+  S.phase = ph;
+  S.ncoros = ncoros;
+  S.rounds = rounds;
+  for (int c = 1; c <= ncoros; c++) {
+    S.stack_lo[c] = alloc_stack();
+    /* poison the stack so an uninitialised read on it is visible */
+    memset(S.stack_lo[c], 0xa5, STACK_SIZE);
+    sy_context_make(&S.ctx[c], S.stack_lo[c], STACK_SIZE, regcheck_entry_stub);
+  }
+  for (long i = 0; i < rounds; i++) hop(0);
+  for (int c = 1; c <= ncoros; c++)
+    if (!S.entered[c]) fail("phase %s: coroutine#%d never entered", phase_name(), c);
+  /* the suspended coroutines are simply abandoned, which the contract allows */
+}
+
+static void on_fatal(int sig) {
+  char buf[256];
+  int n = snprintf(buf, sizeof buf,
+                   "regcheck " ISA " FAIL: fatal signal %d (%s) in phase %s, side %d, iter %ld, at %s; sp right "
+                   "after the last switch returned = 0x%llx\n",
+                   sig, strsignal(sig), phase_name(), S.where_side, S.where_iter, S.where ? S.where : "setup",
+                   (unsigned long long)regcheck_landing.sp_after);
+  if (n > 0) (void)!write(2, buf, (size_t)n);
+  _exit(2);
+}
+
+static void install_crash_handler(void) {
+  static char altstack[64 * 1024];
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack, .ss_flags = 0};
+  sigaltstack(&ss, NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_fatal;
+  sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+  int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
+  for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+}
+
+/* --entry-returns: the trampoline must catch an entry function that returns */
+static sy_context er_main, er_co;
+static void returning_entry(void *value) {
+  fprintf(stderr, "regcheck: entry function returning now (value %p)\n", value);
+  fflush(stderr);
+}
+
+static int entry_returns(void) {
+  char *stack = alloc_stack();
+  sy_context_make(&er_co, stack, STACK_SIZE, returning_entry);
+  sy_switch(&er_main, &er_co, (void *)0x1234);
+  printf("regcheck " ISA " FAIL: a returning entry function came back to main instead of aborting\n");
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (argc > 1 && strcmp(argv[1], "--entry-returns") == 0) return entry_returns();
+  install_crash_handler();
+  probe_fp_masks();
+
+  run_phase(PHASE_PINGPONG, 1, PINGPONG_ROUNDS);
+  long pp_checks = S.checks;
+  S.checks = 0;
+  run_phase(PHASE_RING, RING_COROS, RING_LAPS);
+
+  printf("regcheck %s OK: pingpong %ld switches checked, ring(%d) %ld switches checked; %u gpr + %u fpr + %u fp-control "
+         "registers, sp, values; entry sp %% 16 == %d\n",
+         ISA, pp_checks, RING_COROS, S.checks, (unsigned)N_GPR, (unsigned)N_FPR, (unsigned)N_FPCTL, ENTRY_SP_MOD16);
+  printf("regcheck %s info: FP control as a fresh context's entry saw it:", ISA);
+  for (unsigned i = 0; i < N_FPCTL; i++) printf(" %s=0x%llx", FPCTL_NAMES[i], (unsigned long long)entry_fpctl_seen[i]);
+  printf("\n");
+  return 0;
+}

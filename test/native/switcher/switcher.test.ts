@@ -1,0 +1,375 @@
+/**
+ * Independent run-time proof that each generated context switcher
+ * (native/gen/context_<abi>.S + context_make_<abi>.c) is correct.
+ *
+ * The register sets checked here come from the ABI documents (see
+ * regcheck.h), never from codegen/spec: a register a spec forgets makes the
+ * harness fail. Every test below has a way to fail; the negative controls
+ * prove that the checks can see what they claim to see.
+ */
+import { describe, expect, test } from '@jest/globals';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  BUILD_DIR,
+  GEN_DIR,
+  TARGETS,
+  Target,
+  abiStem,
+  binutil,
+  buildC,
+  buildCCapture,
+  runBinary,
+  switcherSources,
+  target,
+  targetAvailable,
+} from '../../helpers/toolchain';
+
+const HERE = __dirname;
+const REGCHECK_C = path.join(HERE, 'regcheck.c');
+const regcheckAsm = (t: Target) => path.join(HERE, `regcheck_${t.name}.S`);
+
+/** per ISA: what the summary line must report (counts follow from the ABI lists in regcheck.c) */
+const EXPECTED_SETS: Record<Target['name'], { gpr: number; fpr: number; fpctl: number; entryMod16: number }> = {
+  x86_64: { gpr: 6, fpr: 0, fpctl: 2, entryMod16: 8 }, // rbx rbp r12-r15; MXCSR, x87 CW
+  aarch64: { gpr: 11, fpr: 8, fpctl: 1, entryMod16: 0 }, // x19-x29; d8-d15; FPCR
+  riscv64: { gpr: 12, fpr: 12, fpctl: 1, entryMod16: 0 }, // s0-s11; fs0-fs11; frm
+};
+
+function summaryRegex(t: Target): RegExp {
+  const e = EXPECTED_SETS[t.name];
+  return new RegExp(
+    `^regcheck ${t.name} OK: pingpong 19999 switches checked, ring\\(3\\) 11997 switches checked; ` +
+      `${e.gpr} gpr \\+ ${e.fpr} fpr \\+ ${e.fpctl} fp-control registers, sp, values; entry sp % 16 == ${e.entryMod16}$`,
+    'm',
+  );
+}
+
+function requireGenerated(file: string): string {
+  const p = path.join(GEN_DIR, file);
+  if (!fs.existsSync(p)) throw new Error(`generated file missing: ${p} (run \`npm run gen\`)`);
+  return p;
+}
+
+function describeRun(r: ReturnType<typeof runBinary>): string {
+  return `status=${r.status} signal=${r.signal} error=${r.error ?? ''}\n--- stdout ---\n${r.stdout}\n--- stderr ---\n${r.stderr}`;
+}
+
+function tool(cmd: string, args: string[]): string {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  }
+}
+
+function have(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** C string literals in a file (good enough for generated code: no escaped quotes needed) */
+function stringLiterals(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return [...text.matchAll(/"((?:[^"\\\n]|\\.)*)"/g)].map((m) => m[1].replace(/\\n$/, ''));
+}
+
+function scratchDir(name: string): string {
+  const d = path.join(BUILD_DIR, 'switcher', name);
+  fs.mkdirSync(d, { recursive: true });
+  return d;
+}
+
+const buildHarness = (t: Target, out: string, switcher: string[] = switcherSources(t), flags: string[] = []) =>
+  buildC(t, { sources: [REGCHECK_C, regcheckAsm(t), ...switcher], out, includes: [HERE], flags });
+
+describe.each(TARGETS)('generated switcher on $name ($abi)', (t) => {
+  const maybe = targetAvailable(t) ? test : test.skip;
+
+  maybe('preserves every ABI callee-saved register, FP control, sp and the values, across 32k switches', () => {
+    switcherSources(t).forEach((f) => requireGenerated(path.basename(f)));
+    const bin = buildHarness(t, 'regcheck');
+    const r = runBinary(t, bin, [], 120000);
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+    expect(r.stdout).toMatch(summaryRegex(t));
+  });
+
+  maybe('an entry function that returns aborts with the generator message', () => {
+    const bin = buildHarness(t, 'regcheck');
+    const r = runBinary(t, bin, ['--entry-returns'], 60000);
+    const detail = describeRun(r);
+    // killed by SIGABRT (qemu-user re-raises the guest's fatal signal on itself)
+    expect({ signal: r.signal, detail }).toEqual({ signal: 'SIGABRT', detail });
+    expect(r.stdout).not.toMatch(/FAIL/);
+    const after = r.stderr.split('regcheck: entry function returning now')[1];
+    expect(after).toBeDefined();
+    // the message printed must be one the generated code contains
+    const literals = switcherSources(t)
+      .flatMap(stringLiterals)
+      .filter((s) => s.length >= 20 && !s.includes('%'));
+    const printed = literals.filter((s) => (after ?? '').includes(s));
+    expect({ printed: printed.length > 0, literals, stderr: r.stderr }).toEqual(
+      expect.objectContaining({ printed: true }),
+    );
+  });
+});
+
+describe('negative controls: the harness sees a broken switcher', () => {
+  const x86 = target('x86_64');
+  const maybe = targetAvailable(x86) ? test : test.skip;
+
+  /** copy of the generated .S without the lines (store, load, CFI) that mention `reg` */
+  function withoutRegister(t: Target, reg: RegExp, tag: string): { file: string; removed: string[] } {
+    const [asm] = switcherSources(t);
+    const lines = fs.readFileSync(requireGenerated(path.basename(asm)), 'utf8').split('\n');
+    const removed = lines.filter((l) => reg.test(l) && !/^\s*(\/\*|\*)/.test(l));
+    const kept = lines.filter((l) => !removed.includes(l));
+    const file = path.join(scratchDir(t.name), `context_${abiStem(t.abi)}_${tag}.S`);
+    fs.writeFileSync(file, kept.join('\n'));
+    return { file, removed };
+  }
+
+  maybe('x86-64: deleting the r13 save/restore makes the harness fail naming r13', () => {
+    const { file, removed } = withoutRegister(x86, /%r13\b/, 'no_r13');
+    // one store and one load instruction must have been removed (CFI lines may go too)
+    const insns = removed.filter((l) => /^\s*[a-z]/.test(l) && !/^\s*\.cfi/.test(l));
+    expect(insns.length).toBe(2);
+    const bin = buildHarness(x86, 'regcheck_no_r13', [file, switcherSources(x86)[1]]);
+    const r = runBinary(x86, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^regcheck x86_64 FAIL: phase pingpong \S+ iter 0: register r13: expected 0x[0-9a-f]{16} got 0x[0-9a-f]{16}$/m);
+  });
+
+  maybe('x86-64: dropping the MXCSR restore makes the harness fail naming mxcsr', () => {
+    const { file, removed } = withoutRegister(x86, /^\s*ldmxcsr\b/, 'no_ldmxcsr');
+    expect(removed.length).toBe(1);
+    const bin = buildHarness(x86, 'regcheck_no_ldmxcsr', [file, switcherSources(x86)[1]]);
+    const r = runBinary(x86, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAIL: phase pingpong \S+ iter 0: register mxcsr \(control bits mask 0xffc0\): expected/);
+  });
+
+  const rv = target('riscv64');
+  (targetAvailable(rv) ? test : test.skip)('riscv64: deleting the fs7 save/restore makes the harness fail naming fs7', () => {
+    const { file, removed } = withoutRegister(rv, /\bfs7\b/, 'no_fs7');
+    expect(removed.filter((l) => !/^\s*\.cfi/.test(l)).length).toBe(2);
+    const bin = buildHarness(rv, 'regcheck_no_fs7', [file, switcherSources(rv)[1]]);
+    const r = runBinary(rv, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAIL: phase pingpong \S+ iter 0: register fs7: expected/);
+  });
+
+  const a64 = target('aarch64');
+  (targetAvailable(a64) ? test : test.skip)('aarch64: dropping the FPCR write makes the harness fail naming fpcr', () => {
+    const { file, removed } = withoutRegister(a64, /^\s*msr\s+fpcr\b/i, 'no_fpcr');
+    expect(removed.length).toBe(1);
+    const bin = buildHarness(a64, 'regcheck_no_fpcr', [file, switcherSources(a64)[1]]);
+    const r = runBinary(a64, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAIL: phase pingpong \S+ iter 0: register fpcr \(control bits mask 0x7c00000\): expected/);
+  });
+});
+
+describe('object files: CET / BTI / PAC property notes', () => {
+  const x86 = target('x86_64');
+  (targetAvailable(x86) ? test : test.skip)('x86-64 object carries IBT, endbr64 at sy_switch and the trampoline; SHSTK only if declared', () => {
+    const asm = requireGenerated('context_x86_64_sysv.S');
+    const dir = scratchDir('x86_64');
+    const obj = path.join(dir, 'context_x86_64_sysv.o');
+    // assembled exactly as a consumer compiles it (no -fcf-protection needed for the note)
+    tool('gcc', ['-c', asm, '-o', obj]);
+    const notes = tool('readelf', ['-n', obj]);
+    const feat = /x86 feature: (.*)$/m.exec(notes);
+    expect(feat).not.toBeNull();
+    const features = (feat as RegExpExecArray)[1].split(/,\s*/);
+    expect(features).toContain('IBT');
+    // SHSTK must appear if and only if the generated file claims it
+    const src = fs.readFileSync(asm, 'utf8');
+    const propWord = /\.long\s+(0x[0-9a-f]+)\s*\/\*[^*]*IBT[^*]*\*\//i.exec(src);
+    const claimsShstk = propWord ? (parseInt(propWord[1], 16) & 2) !== 0 : /SHSTK/.test(src) && !/SHSTK is not claimed/.test(src);
+    expect({ shstkInNote: features.includes('SHSTK'), claimsShstk }).toEqual({ shstkInNote: claimsShstk, claimsShstk });
+    if (claimsShstk) {
+      // a switcher that claims SHSTK must switch shadow stacks too
+      expect(src).toMatch(/rstorssp|saveprevssp/);
+    }
+    // every indirect-branch target has its landing pad
+    const dis = tool('objdump', ['-d', '--no-show-raw-insn', obj]);
+    for (const sym of ['sy_switch', 'sy_context_trampoline']) {
+      const m = new RegExp(`<${sym}>:\\n\\s*[0-9a-f]+:\\s*(\\S+)`).exec(dis);
+      expect({ sym, first: m?.[1] }).toEqual({ sym, first: 'endbr64' });
+    }
+  });
+
+  const a64 = target('aarch64');
+  (targetAvailable(a64) ? test : test.skip)('aarch64 object carries BTI and PAC', () => {
+    const asm = requireGenerated('context_aarch64_aapcs64.S');
+    const obj = path.join(scratchDir('aarch64'), 'context_aarch64_aapcs64.o');
+    tool(a64.cc, [...a64.flags.filter((f) => f !== '-static'), '-c', asm, '-o', obj]);
+    const notes = tool(binutil(a64, 'readelf'), ['-n', obj]);
+    const feat = /AArch64 feature: (.*)$/m.exec(notes);
+    expect(feat).not.toBeNull();
+    const features = (feat as RegExpExecArray)[1].split(/,\s*/);
+    expect(features).toEqual(expect.arrayContaining(['BTI', 'PAC']));
+    // sy_switch is reachable by an indirect call: its first instruction must be a BTI landing pad
+    const dis = tool(binutil(a64, 'objdump'), ['-d', '--no-show-raw-insn', obj]);
+    const first = /<sy_switch>:\n\s*[0-9a-f]+:\s*(.+)$/m.exec(dis);
+    expect(first?.[1].trim()).toMatch(/^(bti\s+c|hint\s+#0x22|paciasp|hint\s+#0x19)/);
+  });
+});
+
+describe('linking: no executable stack', () => {
+  for (const name of ['x86_64', 'aarch64'] as const) {
+    const t = target(name);
+    (targetAvailable(t) ? test : test.skip)(`${name}: linking the harness with --warn-execstack warns about nothing; GNU_STACK is RW`, () => {
+      const { out, output } = buildCCapture(t, {
+        sources: [REGCHECK_C, regcheckAsm(t), ...switcherSources(t)],
+        out: 'regcheck_execstack',
+        includes: [HERE],
+        flags: ['-Wl,--warn-execstack'],
+      });
+      expect(output).not.toMatch(/exec(utable)?\s*stack/i);
+      const ph = tool(binutil(t, 'readelf'), ['-lW', out]);
+      const gs = /GNU_STACK\s+(?:\S+\s+){5}(\S+(?: \S+)?)\s+0x/.exec(ph);
+      expect(gs?.[1].replace(/\s/g, '')).toBe('RW');
+    });
+  }
+
+  const x86 = target('x86_64');
+  (targetAvailable(x86) ? test : test.skip)('control: the same link with .note.GNU-stack removed from the switcher does warn', () => {
+    const [asm, make] = switcherSources(x86);
+    const src = fs.readFileSync(requireGenerated(path.basename(asm)), 'utf8');
+    const stripped = src.split('\n').filter((l) => !/\.note\.GNU-stack/.test(l)).join('\n');
+    expect(stripped).not.toEqual(src);
+    const file = path.join(scratchDir('x86_64'), 'context_x86_64_sysv_execstack.S');
+    fs.writeFileSync(file, stripped);
+    const { output } = buildCCapture(x86, {
+      sources: [REGCHECK_C, regcheckAsm(x86), file, make],
+      out: 'regcheck_execstack_control',
+      includes: [HERE],
+      flags: ['-Wl,--warn-execstack'],
+    });
+    expect(output).toMatch(/exec(utable)?\s*stack/i);
+  });
+});
+
+describe('Apple arm64 (Mach-O) variant', () => {
+  const ok = have('clang') && have('llvm-nm') && have('llvm-objdump');
+  (ok ? test : test.skip)('assembles/compiles for arm64-apple-macos; exports _sy_switch and _sy_context_make; never touches x18', () => {
+    const asm = requireGenerated('context_aarch64_apple.S');
+    const make = requireGenerated('context_make_aarch64_apple.c');
+    const dir = scratchDir('apple');
+    const asmObj = path.join(dir, 'context_aarch64_apple.o');
+    const makeObj = path.join(dir, 'context_make_aarch64_apple.o');
+    tool('clang', ['--target=arm64-apple-macos', '-c', asm, '-o', asmObj]);
+    // No macOS SDK here: compile freestanding against clang's own stddef/stdint
+    // plus tiny stand-ins for stdio/stdlib/string (apple-sdk-stub/).
+    const resource = tool('clang', ['-print-resource-dir']).trim();
+    tool('clang', [
+      '--target=arm64-apple-macos', '-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror',
+      '-ffreestanding', '-nostdinc', '-isystem', path.join(resource, 'include'),
+      '-isystem', path.join(HERE, 'apple-sdk-stub'), `-I${GEN_DIR}`, '-c', make, '-o', makeObj,
+    ]);
+    const syms = (obj: string) => tool('llvm-nm', ['-m', obj]);
+    const a = syms(asmObj);
+    const c = syms(makeObj);
+    expect(a).toMatch(/\(__TEXT,__text\) external _sy_switch$/m);
+    expect(c).toMatch(/\(__TEXT,__text\) external _sy_context_make$/m);
+    // the trampoline is defined once, not exported, and is what make.c references
+    expect(a).toMatch(/\(__TEXT,__text\) private external _sy_context_trampoline$/m);
+    expect(c).toMatch(/\(undefined\) external _sy_context_trampoline$/m);
+    // and the abort hook the trampoline calls is defined by make.c
+    const hook = /\(undefined\) external (_sy_\w+)$/m.exec(a);
+    if (hook) expect(c).toMatch(new RegExp(`\\(__TEXT,__text\\) (private )?external ${hook[1]}$`, 'm'));
+    // no ELF-only symbols leaked in unprefixed
+    expect(a).not.toMatch(/ sy_switch$/m);
+    // x18 is the platform register on Apple: never read or written
+    const dis = tool('llvm-objdump', ['-d', '--no-show-raw-insn', asmObj]);
+    expect(dis.split('\n').filter((l) => /\b[wx]18\b/.test(l))).toEqual([]);
+  });
+});
+
+describe('debugger unwinding inside a coroutine (x86-64, gdb)', () => {
+  const x86 = target('x86_64');
+  (targetAvailable(x86) && have('gdb') ? test : test.skip)('bt ends at sy_context_trampoline with no ?? / corrupt frames, never reaching main', () => {
+    const bin = buildC(x86, {
+      sources: [path.join(HERE, 'gdbprobe.c'), ...switcherSources(x86)],
+      out: 'gdbprobe',
+      flags: ['-O0'],
+    });
+    const cmds = path.join(scratchDir('x86_64'), 'gdbprobe.gdb');
+    fs.writeFileSync(
+      cmds,
+      [
+        'set pagination off',
+        'set confirm off',
+        'set width 0',
+        'break gdbprobe_marker',
+        'run',
+        'echo ===BT first entry===\\n',
+        'bt',
+        'continue',
+        'echo ===BT after resume===\\n',
+        'bt',
+        // then single-step the coroutine's own switch back to main: the CFI
+        // must describe every instruction, on either side of the stack swap
+        'break sy_switch',
+        'continue',
+        'set $n = 0',
+        'while $n < 40',
+        '  echo ===STEP===\\n',
+        '  bt',
+        '  stepi',
+        '  set $n = $n + 1',
+        'end',
+        'echo ===END===\\n',
+        'kill',
+        'quit',
+        '',
+      ].join('\n'),
+    );
+    const r = spawnSync('gdb', ['-q', '-batch', '-nx', '-x', cmds, bin], { encoding: 'utf8', timeout: 60000 });
+    const all = `${r.stdout}\n${r.stderr}`;
+    expect(all).toMatch(/===END===/);
+    const [beforeSteps, stepText] = all.split('===STEP===\n', 2).length === 2
+      ? [all.slice(0, all.indexOf('===STEP===\n')), all.slice(all.indexOf('===STEP===\n'))]
+      : [all, ''];
+    const sections = beforeSteps.split(/===BT [a-z ]+===\n/).slice(1);
+    expect(sections.length).toBe(2);
+    for (const s of sections) {
+      const frames = s.split('\n').filter((l) => /^#\d+\s/.test(l));
+      const names = frames.map((l) => /^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+)/.exec(l)?.[1]);
+      const report = { names, text: s };
+      expect({ names: names.slice(0, 3), report }).toEqual({
+        names: ['gdbprobe_marker', 'gdbprobe_level2', 'gdbprobe_entry'],
+        report,
+      });
+      expect({ last: names[names.length - 1], report }).toEqual({ last: 'sy_context_trampoline', report });
+      expect(s).not.toMatch(/\?\?/);
+      expect(s).not.toMatch(/corrupt stack|previous frame inner to this frame|Backtrace stopped/i);
+      expect(names).not.toContain('main');
+    }
+    // stepping through sy_switch: every backtrace is clean and ends at the
+    // trampoline (still on the coroutine stack) or at main (after the swap)
+    const allSteps = stepText.split('===STEP===\n').slice(1).map((s) => s.split('===END===')[0]);
+    expect(allSteps.length).toBe(40);
+    const frameNames = (s: string) =>
+      s.split('\n').filter((l) => /^#\d+\s/.test(l)).map((l) => /^#\d+\s+(?:0x[0-9a-f]+ in )?(\S+)/.exec(l)?.[1] ?? '?');
+    // judge the steps inside sy_switch and the first one after it (back in main);
+    // later steps wander into printf's PLT, which is not ours to judge
+    const inside = allSteps.findIndex((s) => frameNames(s)[0] !== 'sy_switch');
+    expect(inside).toBeGreaterThan(10);
+    const steps = allSteps.slice(0, inside + 1);
+    const ends = new Set<string>();
+    for (const s of steps) {
+      const names = frameNames(s);
+      const report = { names, text: s };
+      expect({ clean: !/\?\?|corrupt stack|previous frame inner|Backtrace stopped/i.test(s), report }).toEqual({ clean: true, report });
+      const last = names[names.length - 1];
+      expect({ last: ['sy_context_trampoline', 'main'].includes(last), report }).toEqual({ last: true, report });
+      if (names[0] === 'sy_switch') ends.add(last);
+    }
+    // the steps did cross from the coroutine stack to main's inside sy_switch
+    expect([...ends].sort()).toEqual(['main', 'sy_context_trampoline']);
+  });
+});
