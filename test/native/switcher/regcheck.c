@@ -118,7 +118,8 @@ static struct {
   int ncoros;      /* coroutines in this phase; participants are 0 (main) .. ncoros */
   long rounds;     /* how many sends main makes */
   sy_context ctx[MAX_CTX];
-  char *stack_lo[MAX_CTX];
+  char *stack_lo[MAX_CTX];   /* stack_base given to sy_context_make */
+  size_t stack_size[MAX_CTX];
   long step[MAX_CTX];  /* sends made so far by each participant */
   int entered[MAX_CTX];
   long checks;         /* switch returns verified */
@@ -266,7 +267,7 @@ void regcheck_entry_c(void *value) {
   if (sp % 16 != ENTRY_SP_MOD16)
     fail("phase %s: coroutine#%d entry: stack pointer 0x%llx %% 16 == %llu, ABI requires %d at function entry",
          phase_name(), me, (unsigned long long)sp, (unsigned long long)(sp % 16), ENTRY_SP_MOD16);
-  uint64_t lo = (uintptr_t)S.stack_lo[me], hi = lo + STACK_SIZE;
+  uint64_t lo = (uintptr_t)S.stack_lo[me], hi = lo + S.stack_size[me];
   if (sp < lo || sp > hi)
     fail("phase %s: coroutine#%d entry: stack pointer 0x%llx outside its stack [0x%llx, 0x%llx)", phase_name(),
          me, (unsigned long long)sp, (unsigned long long)lo, (unsigned long long)hi);
@@ -278,6 +279,23 @@ void regcheck_entry_c(void *value) {
     entry_fpctl_recorded = 1;
   }
   for (;;) hop(me);
+}
+
+#define CANARY 64
+/* the bytes right above a ring coroutine's region and below its base are
+ * still 0xa5 (the region's own bytes may be anything) */
+static void check_canaries(int c, const char *when) {
+  if (S.phase != PHASE_RING) return;
+  const unsigned char *hi = (const unsigned char *)S.stack_lo[c] + S.stack_size[c];
+  for (int i = 0; i < CANARY; i++)
+    if (hi[i] != 0xa5)
+      fail("phase %s: coroutine#%d %s: byte %d above the end of its stack region [%p, %p) was written (0x%02x)",
+           phase_name(), c, when, i, (void *)S.stack_lo[c], (const void *)hi, hi[i]);
+  const unsigned char *lo = (const unsigned char *)S.stack_lo[c];
+  for (int i = 1; i <= 3; i++)
+    if (lo[-i] != 0xa5)
+      fail("phase %s: coroutine#%d %s: byte %d below its stack base %p was written (0x%02x)", phase_name(), c, when,
+           i, (const void *)lo, lo[-i]);
 }
 
 static char *alloc_stack(void) {
@@ -297,14 +315,27 @@ static void run_phase(enum phase ph, int ncoros, long rounds) {
   S.ncoros = ncoros;
   S.rounds = rounds;
   for (int c = 1; c <= ncoros; c++) {
-    S.stack_lo[c] = alloc_stack();
+    char *mem = alloc_stack();
     /* poison the stack so an uninitialised read on it is visible */
-    memset(S.stack_lo[c], 0xa5, STACK_SIZE);
-    sy_context_make(&S.ctx[c], S.stack_lo[c], STACK_SIZE, regcheck_entry_stub);
+    memset(mem, 0xa5, STACK_SIZE);
+    if (ph == PHASE_PINGPONG) {
+      S.stack_lo[c] = mem;
+      S.stack_size[c] = STACK_SIZE;
+    } else {
+      /* ring: an odd base and an odd size, with CANARY poisoned bytes kept
+       * above the region: sy_context_make must align inside the region and
+       * write nothing outside [stack_base, stack_base + stack_size) */
+      S.stack_lo[c] = mem + 3 + 8 * c;
+      S.stack_size[c] = STACK_SIZE - CANARY - 3 - 8 * c - (size_t)(5 + 2 * c);
+    }
+    sy_context_make(&S.ctx[c], S.stack_lo[c], S.stack_size[c], regcheck_entry_stub);
+    check_canaries(c, "after sy_context_make");
   }
   for (long i = 0; i < rounds; i++) hop(0);
-  for (int c = 1; c <= ncoros; c++)
+  for (int c = 1; c <= ncoros; c++) {
     if (!S.entered[c]) fail("phase %s: coroutine#%d never entered", phase_name(), c);
+    check_canaries(c, "at the end of the phase");
+  }
   /* the suspended coroutines are simply abandoned, which the contract allows */
 }
 
