@@ -46,7 +46,11 @@ export function loadSpecs(specDir: string = DEFAULT_SPEC_DIR): LoadedSpec[] {
   if (files.length === 0) throw new SpecLoadError(`no spec files in ${specDir}`);
 
   const diagnostics = project.getPreEmitDiagnostics();
-  if (diagnostics.length > 0) throw new SpecTypeError(project.formatDiagnosticsWithColorAndContext(diagnostics));
+  if (diagnostics.length > 0) {
+    const report = project.formatDiagnosticsWithColorAndContext(diagnostics);
+    // colours only for a terminal; logs and CI get plain text
+    throw new SpecTypeError(process.stderr.isTTY ? report : report.replace(/\x1b\[[0-9;]*m/g, ''));
+  }
 
   const specFiles = files.filter((f) => !NOT_SPECS.has(f.getBaseName()));
   for (const file of specFiles) {

@@ -38,7 +38,7 @@ export function validateSpec(spec: AbiSpec): SpecProblem[] {
   if (registers.arguments.length < 3) problem('registers.arguments', 'the switch takes three arguments (from, to, value); list at least three registers');
 
   // every slot: aligned, inside the frame, not overlapping another
-  const covered: (number | undefined)[] = new Array(Math.max(frame.size, 0));
+  const covered: (number | undefined)[] = Array.from({ length: Math.max(frame.size, 0) }, () => undefined);
   frame.slots.forEach((slot, i) => {
     const where = `frame.slots[${i}]`;
     const bytes = slotBytes(spec, slot);

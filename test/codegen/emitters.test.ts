@@ -1,0 +1,149 @@
+/**
+ * Structural facts about the generated files, checked by reading the
+ * assembly back with patterns written here (not reusing the emitters):
+ * every callee-saved register stored and reloaded at its spec offset, the
+ * stack pointer exchanged through sy_context, hardening markers present.
+ */
+import type { AbiSpec } from '../../codegen/spec/schema';
+import { emitAssembly } from '../../codegen/src/emit/assembly';
+import { emitCHeader } from '../../codegen/src/emit/c-header';
+import { emitMakecontext } from '../../codegen/src/emit/makecontext';
+import { planSwitch } from '../../codegen/src/plan';
+import { layouts } from '../../native/gen/layouts';
+import { loadedSpec, specIds } from './spec-fixtures';
+
+interface Access {
+  register: string;
+  offset: number;
+}
+
+/** the body of one function in the assembly text */
+function functionBody(asm: string, symbol: string): string {
+  const start = asm.indexOf(`\n${symbol}:`);
+  expect(start).toBeGreaterThan(0);
+  return asm.slice(start, asm.indexOf('.cfi_endproc', start));
+}
+
+/** register stores/loads relative to the stack pointer, per ISA syntax; pairs count as two */
+function accesses(isa: string, text: string): { stores: Access[]; loads: Access[] } {
+  const stores: Access[] = [];
+  const loads: Access[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\*.*\*\//, '').trim();
+    let m: RegExpMatchArray | null;
+    if (isa === 'x86_64') {
+      if ((m = line.match(/^mov(?:q|ups) %(\w+), (\d+)\(%rsp\)$/))) stores.push({ register: m[1], offset: +m[2] });
+      else if ((m = line.match(/^mov(?:q|ups) (\d+)\(%rsp\), %(\w+)$/))) loads.push({ register: m[2], offset: +m[1] });
+      else if ((m = line.match(/^stmxcsr (\d+)\(%rsp\)$/))) stores.push({ register: 'mxcsr', offset: +m[1] });
+      else if ((m = line.match(/^ldmxcsr (\d+)\(%rsp\)$/))) loads.push({ register: 'mxcsr', offset: +m[1] });
+      else if ((m = line.match(/^fnstcw (\d+)\(%rsp\)$/))) stores.push({ register: 'x87cw', offset: +m[1] });
+      else if ((m = line.match(/^fldcw (\d+)\(%rsp\)$/))) loads.push({ register: 'x87cw', offset: +m[1] });
+    } else if (isa === 'aarch64') {
+      if ((m = line.match(/^(stp|ldp) (\w+), (\w+), \[sp, #(\d+)\]$/))) {
+        const list = m[1] === 'stp' ? stores : loads;
+        list.push({ register: m[2], offset: +m[4] }, { register: m[3], offset: +m[4] + 8 });
+      } else if ((m = line.match(/^(str|ldr) (\w+), \[sp, #(\d+)\]$/))) (m[1] === 'str' ? stores : loads).push({ register: m[2], offset: +m[3] });
+    } else if (isa === 'riscv64') {
+      if ((m = line.match(/^f?sd (\w+), (\d+)\(sp\)$/))) stores.push({ register: m[1], offset: +m[2] });
+      else if ((m = line.match(/^f?ld (\w+), (\d+)\(sp\)$/))) loads.push({ register: m[1], offset: +m[2] });
+    }
+  }
+  return { stores, loads };
+}
+
+/** control registers go through a temporary: map the temporary's access back to the control register */
+function resolveControl(isa: string, text: string, list: Access[], spec: AbiSpec): Access[] {
+  if (isa === 'x86_64') return list;
+  return list.map((a) => {
+    const slot = spec.frame.slots.find((s) => s.kind === 'control' && s.offset === a.offset);
+    const moved = slot && slot.kind === 'control' && new RegExp(`(mrs|msr) ${a.register}, ${slot.register}|${slot.register}, ${a.register}|(frrm|fsrm|frcsr|fscsr) ${a.register}`).test(text);
+    return moved && slot.kind === 'control' ? { register: slot.register, offset: a.offset } : a;
+  });
+}
+
+describe.each(specIds)('generated switcher for %s', (id) => {
+  const { spec, source } = loadedSpec(id);
+  const plan = planSwitch(spec);
+  const asm = emitAssembly(plan, source);
+  const prefix = spec.objectFormat.symbolPrefix;
+  const body = functionBody(asm, `${prefix}sy_switch`);
+  const { stores, loads } = accesses(spec.isa, body);
+  const saved = [...spec.calleeSaved.general, ...spec.calleeSaved.float.map((f) => f.register), ...spec.calleeSaved.control.map((c) => c.register)];
+  if (spec.registers.returnAddress.in === 'register') saved.push(spec.registers.returnAddress.register);
+
+  test('stores and reloads every callee-saved register exactly once, at its spec offset', () => {
+    const st = resolveControl(spec.isa, body, stores, spec);
+    const ld = resolveControl(spec.isa, body, loads, spec);
+    for (const reg of saved) {
+      const slot = spec.frame.slots.find((s) => (s.kind === 'general' || s.kind === 'float' || s.kind === 'control') && s.register === reg)!;
+      expect({ reg, stores: st.filter((a) => a.register === reg) }).toEqual({ reg, stores: [{ register: reg, offset: slot.offset }] });
+      expect({ reg, loads: ld.filter((a) => a.register === reg) }).toEqual({ reg, loads: [{ register: reg, offset: slot.offset }] });
+    }
+  });
+
+  test('never touches a reserved register', () => {
+    for (const reg of spec.registers.reserved) expect(body).not.toMatch(new RegExp(`\\b${reg}\\b`));
+  });
+
+  test('allocates a frame that keeps the stack aligned and frees the same amount', () => {
+    const layout = layouts[id];
+    expect(layout.frameSize).toBe(spec.frame.size);
+    expect((layout.frameSize + layout.returnAddressBytesOnStack) % spec.stack.alignment).toBe(0);
+    const size = spec.frame.size;
+    const alloc = { x86_64: `subq $${size}, %rsp`, aarch64: `sub sp, sp, #${size}`, riscv64: `addi sp, sp, -${size}` }[spec.isa as 'x86_64'];
+    const free = { x86_64: `addq $${size}, %rsp`, aarch64: `add sp, sp, #${size}`, riscv64: `addi sp, sp, ${size}` }[spec.isa as 'x86_64'];
+    expect(body).toContain(alloc);
+    expect(body).toContain(free);
+    // all stores happen before the stack switch, all loads after it
+    const lines = body.split('\n');
+    const switchLine = lines.findIndex((l) => /to->sp/.test(l));
+    expect(switchLine).toBeGreaterThan(0);
+    expect(body.indexOf('from->sp')).toBeLessThan(body.indexOf('to->sp'));
+  });
+
+  test('ends unwinding at the trampoline and marks the stack non-executable', () => {
+    const trampoline = functionBody(asm, `${prefix}sy_context_trampoline`);
+    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra' }[spec.isa as 'x86_64'];
+    expect(trampoline).toContain(`.cfi_undefined ${ra}`);
+    expect(trampoline).toMatch(new RegExp(`(call \\*%|blr |jalr )${spec.entryRegister}\\b`));
+    expect(trampoline).toContain(`${prefix}sy_context_entry_returned`);
+    if (spec.objectFormat.kind === 'elf') expect(asm).toContain('.section .note.GNU-stack, "", %progbits');
+    else expect(asm).not.toContain('.note');
+  });
+
+  test('carries the hardening markers the spec asks for', () => {
+    const kinds = spec.hardening.map((h) => h.kind);
+    const firstInsn = body.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('.') && !l.endsWith(':'))[0];
+    if (kinds.includes('x86-ibt')) {
+      expect(firstInsn).toMatch(/^endbr64/);
+      expect(asm).toMatch(/\.long 0xc0000002\s+\/\* feature_1_and \*\/\n\t\.long 4.*\n\t\.long 0x1\b/);
+      expect(body).toMatch(/notrack jmp \*%\w+/);
+    }
+    if (kinds.includes('aarch64-bti')) expect(firstInsn).toMatch(/^hint #34/);
+    if (kinds.includes('aarch64-pac')) {
+      expect(body).toMatch(/hint #25[\s\S]*stp x29, x30[\s\S]*ldp x29, x30[\s\S]*hint #29\s[\s\S]*ret/);
+      expect(asm).toMatch(/\.long 0xc0000000\s+\/\* feature_1_and \*\/\n\t\.long 4.*\n\t\.long 0x3\b/);
+    }
+    if (kinds.length === 0) expect(asm).not.toContain('.note.gnu.property');
+    expect(asm.match(/sy_switch:/g)).toHaveLength(1);
+  });
+
+  test('header comment carries the layout table and the ABI rules', () => {
+    expect(asm).toMatch(/offset {2}size {2}saved/);
+    for (const reg of saved) expect(asm.slice(0, asm.indexOf('*/'))).toMatch(new RegExp(`\\n \\*\\s+\\d+\\s+\\d+\\s+${reg}\\n`));
+    for (const ref of spec.references) expect(asm).toContain(ref);
+  });
+
+  test('the C header asserts every offset and makecontext sets up entry, trampoline and FP control', () => {
+    const header = emitCHeader(plan, source);
+    for (const slot of spec.frame.slots) {
+      const name = slot.kind === 'padding' ? `padding_${slot.offset}` : slot.kind === 'thread-field' ? slot.name : slot.register;
+      expect(header).toContain(`SY_LAYOUT_ASSERT(offsetof(sy_frame, ${name}) == SY_FRAME_OFFSET_${name.toUpperCase()}`);
+      expect(header).toMatch(new RegExp(`#define SY_FRAME_OFFSET_${name.toUpperCase()}\\s+${slot.offset}\\n`));
+    }
+    const make = emitMakecontext(plan, source);
+    expect(make).toContain(`frame->${spec.entryRegister} = (uintptr_t)entry;`);
+    for (const c of spec.calleeSaved.control) expect(make).toContain(`frame->${c.register}`);
+    expect(make).toContain('&sy_context_trampoline');
+  });
+});
