@@ -129,6 +129,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("inFiber", Napi::Function::New<InFiber>(env, "inFiber"));
   exports.Set("defaultStackSize", Napi::Number::New(env, static_cast<double>(kDefaultStackSize)));
   exports.Set("minStackSize", Napi::Number::New(env, static_cast<double>(kMinStackSize)));
+  exports.Set("maxStackSize", Napi::Number::New(env, static_cast<double>(kMaxStackSize)));
   return exports;
 }
 

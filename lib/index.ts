@@ -1,0 +1,21 @@
+/** switchyard's JavaScript API. */
+export { Fiber } from './fiber';
+export type { FiberOptions, FiberState } from './fiber';
+export {
+  FiberError,
+  FiberStateError,
+  NotInFiberError,
+  YieldInMicrotaskError,
+  FiberResourceError,
+} from './errors';
+
+import { native, NativeStats } from './native';
+
+/** The active fiber backend ('tls' or 'threads'); set with SWITCHYARD_FIBER_BACKEND. */
+export const fiberBackend: 'tls' | 'threads' = native.backend;
+
+/** Counters of the native fiber resources, for tests and diagnostics. */
+export function fiberStats(): NativeStats {
+  return native.stats();
+}
+export type { NativeStats as FiberStats } from './native';

@@ -1,0 +1,84 @@
+/**
+ * Loads the native addon (build/Release or prebuilds/, via node-gyp-build)
+ * from the package root and types its surface. Only lib/ talks to it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { makeNativeError } from './errors';
+
+/** State numbers as the addon reports them (FiberState in fiber_core.h). */
+export const NativeFiberState = { Created: 0, Suspended: 1, Running: 2, Done: 3 } as const;
+export type NativeFiberState = (typeof NativeFiberState)[keyof typeof NativeFiberState];
+
+export interface NativeFiber {
+  resume(value: unknown): unknown;
+  throw(error: unknown): unknown;
+  readonly state: NativeFiberState;
+  readonly stackSize: number;
+}
+
+export interface NativeStats {
+  /** idle fiber carriers (stack + V8 thread identity) kept for reuse */
+  pooled: number;
+  /** carriers bound to started, unfinished fibers */
+  active: number;
+  /** suspended fibers whose JS object was collected (their stacks stay mapped) */
+  orphaned: number;
+  /** carriers ever created: V8 thread ids consumed */
+  created: number;
+  /** native fiber objects not yet finalized */
+  liveFibers: number;
+  /** fibers currently nested on this thread */
+  depth: number;
+}
+
+export interface NativeBinding {
+  readonly backend: 'tls' | 'threads';
+  readonly defaultStackSize: number;
+  readonly minStackSize: number;
+  readonly maxStackSize: number;
+  NativeFiber: new (body: (value: unknown) => unknown, stackSize?: number) => NativeFiber;
+  yield(value: unknown): unknown;
+  setErrorFactory(factory: (code: string, message: string) => Error): void;
+  stats(): NativeStats;
+  inFiber(): boolean;
+}
+
+/** The directory holding switchyard's package.json, from src (lib/) or build (dist/lib/). */
+export function packageRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      try {
+        if (JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'switchyard') return dir;
+      } catch {
+        // not ours; keep looking
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`switchyard: package root not found above ${__dirname}`);
+    dir = up;
+  }
+}
+
+function load(): NativeBinding {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
+  const root = packageRoot();
+  let binding: NativeBinding;
+  try {
+    binding = nodeGypBuild(root);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(
+      `switchyard: the native addon could not be loaded (${reason}). ` +
+        `Build it in ${root} with \`npx node-gyp rebuild\`.`,
+      { cause: err },
+    );
+  }
+  binding.setErrorFactory(makeNativeError);
+  return binding;
+}
+
+export const native: NativeBinding = load();

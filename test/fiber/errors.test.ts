@@ -1,0 +1,107 @@
+/** Misuse is reported with typed errors, never a crash. */
+import * as vm from 'vm';
+import {
+  Fiber,
+  FiberError,
+  FiberStateError,
+  NotInFiberError,
+  YieldInMicrotaskError,
+} from '../../lib';
+
+describe('Fiber errors', () => {
+  test('a non-function body is a TypeError', () => {
+    for (const bad of [undefined, null, 42, 'code', {}]) {
+      expect(() => new Fiber(bad as any)).toThrow(TypeError);
+    }
+  });
+
+  test('Fiber.yield outside a fiber is a NotInFiberError', () => {
+    expect(() => Fiber.yield(1)).toThrow(NotInFiberError);
+    try {
+      Fiber.yield();
+    } catch (e) {
+      expect(e).toBeInstanceOf(FiberError);
+      expect((e as FiberError).code).toBe('ERR_NOT_IN_FIBER');
+      expect((e as Error).name).toBe('NotInFiberError');
+    }
+  });
+
+  test('a fiber resuming itself is a FiberStateError, catchable inside', () => {
+    const f: Fiber = new Fiber(() => {
+      try {
+        f.resume();
+        return 'no error';
+      } catch (e) {
+        return e instanceof FiberStateError ? 'state error' : String(e);
+      }
+    });
+    expect(f.resume()).toBe('state error');
+  });
+
+  test('resuming a fiber that is resuming another is a FiberStateError', () => {
+    let outer!: Fiber;
+    const inner = new Fiber(() => {
+      try {
+        outer.resume();
+        return 'no error';
+      } catch (e) {
+        return e instanceof FiberStateError ? 'state error' : String(e);
+      }
+    });
+    outer = new Fiber(() => inner.resume());
+    expect(outer.resume()).toBe('state error');
+  });
+
+  test('resuming or throwing into a finished fiber is a FiberStateError', () => {
+    const f = new Fiber(() => 'x');
+    f.resume();
+    expect(() => f.resume()).toThrow(FiberStateError);
+    expect(() => f.throw(new Error('late'))).toThrow(FiberStateError);
+    const g = new Fiber(() => {
+      throw new Error('died');
+    });
+    expect(() => g.resume()).toThrow('died');
+    expect(() => g.resume()).toThrow(FiberStateError);
+  });
+
+  test('yield inside a microtask that started in the fiber is a YieldInMicrotaskError', () => {
+    // A vm context with microtaskMode 'afterEvaluate' runs its own microtask
+    // queue synchronously, so the microtask runs inside the fiber.
+    const f = new Fiber(() => {
+      const out: { error?: unknown; after?: boolean } = {};
+      const ctx = vm.createContext({ Fiber, out }, { microtaskMode: 'afterEvaluate' });
+      vm.runInContext(
+        'Promise.resolve().then(() => { try { Fiber.yield(1); out.after = true } catch (e) { out.error = e } })',
+        ctx,
+      );
+      return out;
+    });
+    const out = f.resume() as { error?: unknown; after?: boolean };
+    expect(f.done).toBe(true);
+    expect(out.after).toBeUndefined();
+    expect(out.error).toBeInstanceOf(YieldInMicrotaskError);
+    expect((out.error as FiberError).code).toBe('ERR_YIELD_IN_MICROTASK');
+  });
+
+  test('a fiber resumed from a microtask may yield back to it', async () => {
+    const result = await Promise.resolve().then(() => {
+      const f = new Fiber(() => Fiber.yield('from fiber') + '!');
+      const first = f.resume();
+      return [first, f.resume('again')];
+    });
+    expect(result).toEqual(['from fiber', 'again!']);
+  });
+
+  test('fibers work across await boundaries of the resumer', async () => {
+    const f = new Fiber<number, number>((x) => {
+      let sum = x;
+      for (;;) sum += Fiber.yield<number>(sum);
+    });
+    let v = f.resume(1);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setImmediate(r));
+      v = f.resume(i);
+    }
+    expect(v).toBe(11);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Helpers for fiber tests. Tests never build anything: they need the addon
+ * (`npx node-gyp rebuild`) and, for child processes, the compiled API in
+ * dist/ (`npx tsc -p tsconfig.json`), and fail with that hint otherwise.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const DIST_INDEX = path.join(ROOT, 'dist', 'lib', 'index.js');
+export const ADDON = path.join(ROOT, 'build', 'Release', 'switchyard.node');
+export const FIXTURES = path.join(__dirname, 'fixtures');
+
+export function assertBuilt(): void {
+  const missing = [DIST_INDEX, ADDON].filter((p) => !fs.existsSync(p));
+  if (missing.length > 0) {
+    throw new Error(
+      `fiber tests need a build first: missing ${missing.map((p) => path.relative(ROOT, p)).join(', ')}. ` +
+        'Run `npx tsc -p tsconfig.json && npx node-gyp rebuild` in the package root.',
+    );
+  }
+}
+
+export interface ChildResult {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** the last stdout line parsed as JSON, if it is JSON */
+  json: any;
+}
+
+/** Runs test/fiber/fixtures/<name> in a fresh node with `flags`. */
+export function runFixture(
+  name: string,
+  flags: string[] = [],
+  env: Record<string, string> = {},
+  timeoutMs = 240_000,
+): ChildResult {
+  assertBuilt();
+  const r = spawnSync(process.execPath, [...flags, path.join(FIXTURES, name)], {
+    env: { ...process.env, ...env, SWITCHYARD_ROOT: ROOT },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const lines = (r.stdout ?? '').trim().split('\n');
+  let json: any;
+  try {
+    json = JSON.parse(lines[lines.length - 1]);
+  } catch {
+    json = undefined;
+  }
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', json };
+}
+
+/** A readable failure message for a child that did not exit cleanly. */
+export function describeChild(r: ChildResult): string {
+  return `status=${r.status} signal=${r.signal}\n--- stdout\n${r.stdout.slice(-4000)}\n--- stderr\n${r.stderr.slice(-4000)}`;
+}

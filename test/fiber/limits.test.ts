@@ -1,0 +1,64 @@
+/** Edges of the mechanism: stack overflow, exit with suspended fibers, backend selection. */
+import { Fiber } from '../../lib';
+import { describeChild, runFixture } from './helpers';
+
+describe('Fiber limits', () => {
+  test('unbounded JS recursion in a fiber is a RangeError, catchable inside', () => {
+    const f = new Fiber(() => {
+      const recurse = (n: number): number => recurse(n + 1) + 1;
+      try {
+        recurse(0);
+        return 'no error';
+      } catch (e) {
+        return e instanceof RangeError ? 'RangeError' : String(e);
+      }
+    });
+    expect(f.resume()).toBe('RangeError');
+  });
+
+  test('an uncaught stack overflow in a fiber comes out of resume as RangeError', () => {
+    const f = new Fiber(() => {
+      const recurse = (n: number): number => recurse(n + 1) + 1;
+      return recurse(0);
+    });
+    expect(() => f.resume()).toThrow(RangeError);
+    expect(f.done).toBe(true);
+    // and fibers keep working afterwards, on a reused carrier
+    expect(new Fiber(() => Fiber.yield(1)).resume()).toBe(1);
+  });
+
+  test('stack overflow on a small stack and through native frames', () => {
+    const f = new Fiber(
+      () => {
+        const viaNative = (n: number): number => [n].map((x) => viaNative(x + 1))[0];
+        try {
+          viaNative(0);
+        } catch (e) {
+          return e instanceof RangeError;
+        }
+        return false;
+      },
+      { stackSize: 256 * 1024 },
+    );
+    expect(f.resume()).toBe(true);
+  });
+
+  test('the process exits cleanly (code 0) with fibers left suspended', () => {
+    for (const flags of [[], ['--expose-gc']]) {
+      const r = runFixture('exit-suspended.js', flags);
+      if (r.status !== 0) throw new Error(describeChild(r));
+      expect(r.json).toEqual({ ok: true, suspended: 101 });
+    }
+  });
+
+  test('SWITCHYARD_FIBER_BACKEND selects the backend; threads is not implemented yet', () => {
+    const tls = runFixture('backend-env.js', [], { SWITCHYARD_FIBER_BACKEND: 'tls' });
+    expect(tls.json).toEqual({ loaded: true, backend: 'tls' });
+    const threads = runFixture('backend-env.js', [], { SWITCHYARD_FIBER_BACKEND: 'threads' });
+    expect(threads.json.loaded).toBe(false);
+    expect(threads.json.message).toMatch(/threads.*not implemented yet/);
+    const bogus = runFixture('backend-env.js', [], { SWITCHYARD_FIBER_BACKEND: 'bogus' });
+    expect(bogus.json.loaded).toBe(false);
+    expect(bogus.json.message).toMatch(/unknown SWITCHYARD_FIBER_BACKEND 'bogus'/);
+  });
+});
