@@ -39,7 +39,7 @@ export interface IsaRegisters {
   ppc64le: {
     general: `r${Range<32>}` | 'lr';
     float: `f${Range<32>}` | `v${Range<32>}`;
-    control: 'fpscr' | 'vrsave' | `cr${Range<8>}`;
+    control: 'fpscr' | 'vrsave' | 'cr';
   };
   s390x: {
     general: `r${Range<16>}`;

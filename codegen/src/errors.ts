@@ -43,3 +43,10 @@ export class UnsupportedIsaError extends CodegenError {
     super(`ABI '${abi}' uses ISA '${isa}', which has no emitter yet (emitters: ${supported.join(', ')}); add one in codegen/src/isa/`);
   }
 }
+
+/** The spec uses something (a slot kind, an object format) its emitter does not implement yet. */
+export class UnsupportedFeatureError extends CodegenError {
+  constructor(readonly abi: string, readonly feature: string) {
+    super(`ABI '${abi}' needs ${feature}, which the emitter does not implement yet`);
+  }
+}

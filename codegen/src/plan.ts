@@ -1,12 +1,20 @@
 /** Turns a validated spec into the SwitchPlan every emitter works from. */
 import type { AbiSpec } from '../spec/schema';
-import { UnsupportedIsaError } from './errors';
+import { SUPPORTED_FORMATS } from './emit/object-format';
+import { UnsupportedFeatureError, UnsupportedIsaError } from './errors';
 import { ISA_EMITTERS } from './isa';
 import type { IsaEmitter, SavedSlot, SwitchPlan } from './isa/isa-emitter';
 
+/** The spec's ISA emitter, refusing (typed) anything the emitters cannot produce yet. */
 export function emitterFor(spec: AbiSpec): IsaEmitter {
   const emitter = ISA_EMITTERS[spec.isa];
   if (!emitter) throw new UnsupportedIsaError(spec.id, spec.isa, Object.keys(ISA_EMITTERS));
+  if (!SUPPORTED_FORMATS.includes(spec.objectFormat.kind)) throw new UnsupportedFeatureError(spec.id, `${spec.objectFormat.kind.toUpperCase()} object output`);
+  for (const slot of spec.frame.slots) {
+    if (slot.kind !== 'padding' && !emitter.slotKinds.includes(slot.kind)) {
+      throw new UnsupportedFeatureError(spec.id, `${slot.kind} frame slots on ${spec.isa}`);
+    }
+  }
   return emitter;
 }
 

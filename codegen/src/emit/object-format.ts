@@ -39,6 +39,9 @@ const macho: ObjectSyntax = {
   end: () => undefined,
 };
 
+/** the object formats with a syntax below */
+export const SUPPORTED_FORMATS: ReadonlyArray<ObjectFormat['kind']> = ['elf', 'macho'];
+
 export function objectSyntax(format: ObjectFormat): ObjectSyntax {
   switch (format.kind) {
     case 'elf':
@@ -46,6 +49,6 @@ export function objectSyntax(format: ObjectFormat): ObjectSyntax {
     case 'macho':
       return macho;
     case 'coff':
-      throw new Error('COFF output is not implemented yet (the schema describes it; add its syntax here)');
+      throw new Error('unreachable: COFF (generate() refuses it first)');
   }
 }

@@ -27,6 +27,7 @@ const name = (slot: SavedSlot) => (slot.kind === 'general' || slot.kind === 'flo
 
 export const aarch64: IsaEmitter = {
   isa: 'aarch64',
+  slotKinds: ['general', 'float', 'control'],
   functionAlignLog2: 4,
 
   rules: (plan) => [

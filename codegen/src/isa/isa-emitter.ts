@@ -28,6 +28,8 @@ export interface SwitchPlan {
 
 export interface IsaEmitter {
   isa: Isa;
+  /** the frame slot kinds this emitter can save and restore */
+  slotKinds: ReadonlyArray<SavedSlot['kind']>;
   /** log2 of the function alignment */
   functionAlignLog2: number;
   /** lines for the header comment: the ISA-specific rules this emitter follows */

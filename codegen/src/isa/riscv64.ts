@@ -14,7 +14,7 @@ function store(w: AsmWriter, slot: SavedSlot, tmp: string): void {
       w.op(slot.register === 'frm' ? `frrm ${tmp}` : `frcsr ${tmp}`).op(`sd ${tmp}, ${slot.offset}(sp)`);
       return;
     case 'thread-field':
-      throw new Error(`riscv64 emitter: thread-field slots (${slot.name}) do not exist on this ISA`);
+      throw new Error(`unreachable: thread-field slot ${slot.name} (generate() refuses it first)`);
   }
 }
 
@@ -30,12 +30,13 @@ function load(w: AsmWriter, slot: SavedSlot, tmp: string): void {
       w.op(`ld ${tmp}, ${slot.offset}(sp)`).op(slot.register === 'frm' ? `fsrm ${tmp}` : `fscsr ${tmp}`);
       return;
     case 'thread-field':
-      throw new Error(`riscv64 emitter: thread-field slots (${slot.name}) do not exist on this ISA`);
+      throw new Error(`unreachable: thread-field slot ${slot.name} (generate() refuses it first)`);
   }
 }
 
 export const riscv64: IsaEmitter = {
   isa: 'riscv64',
+  slotKinds: ['general', 'float', 'control'],
   functionAlignLog2: 2,
 
   rules: (plan) => [

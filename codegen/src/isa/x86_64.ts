@@ -22,7 +22,7 @@ function store(w: AsmWriter, slot: SavedSlot): void {
       else w.op(`fnstcw ${at(slot.offset)}`, 'x87 control word');
       return;
     case 'thread-field':
-      throw new Error(`x86_64 emitter: thread-field slots (${slot.name}) are not implemented yet`);
+      throw new Error(`unreachable: thread-field slot ${slot.name} (generate() refuses it first)`);
   }
 }
 
@@ -39,12 +39,13 @@ function load(w: AsmWriter, slot: SavedSlot): void {
       else w.op(`fldcw ${at(slot.offset)}`);
       return;
     case 'thread-field':
-      throw new Error(`x86_64 emitter: thread-field slots (${slot.name}) are not implemented yet`);
+      throw new Error(`unreachable: thread-field slot ${slot.name} (generate() refuses it first)`);
   }
 }
 
 export const x86_64: IsaEmitter = {
   isa: 'x86_64',
+  slotKinds: ['general', 'float', 'control'],
   functionAlignLog2: 4,
 
   rules: (plan) => [
