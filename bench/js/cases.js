@@ -1,0 +1,337 @@
+// @ts-check
+/**
+ * The JavaScript benchmark cases and their baselines. bench/run.js starts
+ * one node process per case, so that no case inherits another's JIT
+ * feedback or heap:
+ *
+ *   node bench/js/cases.js list
+ *   node bench/js/cases.js run CASE [--reps N] [--rep-ms MS] [--noop PATH]
+ *
+ * `run` prints one JSON line: {case, unit, iters, reps: [ns/op...], note}
+ * or {case, skipped: reason}. Each repetition is one long timed region
+ * (process.hrtime.bigint() before and after n iterations), all with the same
+ * n, chosen so that one lasts about --rep-ms; warm-up runs come first.
+ *
+ * The fiber API comes from the built package (dist/lib, `npm run build`).
+ * APIs that do not exist yet make their cases print a skip, never fail.
+ */
+'use strict';
+
+const path = require('path');
+const fs = require('fs');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * @typedef {{ name: string, note: string, ops?: number,
+ *   setup: () => ((n: number) => void | Promise<void>) | string }} JsCase
+ * setup returns the loop body (n iterations per call), or a string: the
+ * reason the case is skipped.
+ */
+
+/** @type {any} */
+let libCache;
+/** @returns {any | string} the switchyard JS API, or why it is unavailable */
+function lib() {
+  if (libCache !== undefined) return libCache;
+  const entry = path.join(ROOT, 'dist', 'lib', 'index.js');
+  if (!fs.existsSync(entry)) return (libCache = 'dist/lib not built (npm run build)');
+  try {
+    libCache = require(entry);
+  } catch (err) {
+    libCache = `switchyard addon not loadable: ${err instanceof Error ? err.message.split('\n')[0] : err}`;
+  }
+  return libCache;
+}
+
+/** @param {string} what @returns {any | string} an export of dist/lib, or the skip reason */
+function api(what) {
+  const l = lib();
+  if (typeof l === 'string') return l;
+  if (l[what] === undefined) return `${what} not available yet`;
+  return l[what];
+}
+
+let sink = 0;
+
+/**
+ * A promise-based unbuffered channel: send resolves once a receiver took the
+ * value; recv resolves with the next value. Plain async JS, the baseline.
+ */
+class PromiseChannel {
+  constructor() {
+    /** @type {{ value: any, done: () => void }[]} */
+    this.senders = [];
+    /** @type {((v: any) => void)[]} */
+    this.receivers = [];
+  }
+  /** @param {any} value @returns {Promise<void>} */
+  send(value) {
+    const r = this.receivers.shift();
+    if (r) {
+      r(value);
+      return Promise.resolve();
+    }
+    return new Promise((done) => this.senders.push({ value, done }));
+  }
+  /** @returns {Promise<any>} */
+  recv() {
+    const s = this.senders.shift();
+    if (s) {
+      s.done();
+      return Promise.resolve(s.value);
+    }
+    return new Promise((resolve) => this.receivers.push(resolve));
+  }
+}
+
+/** @type {string | undefined} */
+let noopPath;
+
+/** @type {JsCase[]} */
+const CASES = [
+  {
+    name: 'js.napi.noop',
+    note: 'a C N-API function that returns undefined',
+    setup() {
+      if (!noopPath || !fs.existsSync(noopPath)) return 'N-API no-op addon not built (no node headers?)';
+      const { noop } = require(noopPath);
+      return (n) => {
+        for (let i = 0; i < n; i++) noop();
+      };
+    },
+  },
+  {
+    name: 'js.generator.next',
+    note: 'it.next() on an endless generator: resume + yield',
+    setup() {
+      function* gen() {
+        let v = 0;
+        for (;;) v = yield v + 1;
+      }
+      const it = gen();
+      it.next();
+      return (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += /** @type {number} */ (it.next(i).value);
+        sink += s;
+      };
+    },
+  },
+  {
+    name: 'js.generator.create_run_finish',
+    note: 'create a generator and run it to completion',
+    setup() {
+      function* empty() {
+        return 1;
+      }
+      return (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += /** @type {number} */ (empty().next().value);
+        sink += s;
+      };
+    },
+  },
+  {
+    name: 'js.await.resolved',
+    note: 'await of an already-resolved promise in an async loop',
+    setup() {
+      const p = Promise.resolve(1);
+      return async (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += await p;
+        sink += s;
+      };
+    },
+  },
+  {
+    name: 'js.promise_channel.oneway',
+    ops: 2,
+    note: 'two async functions ping-pong over two promise-based unbuffered channels, per one-way message',
+    setup() {
+      return async (n) => {
+        const a = new PromiseChannel();
+        const b = new PromiseChannel();
+        const ping = async () => {
+          for (let i = 0; i < n; i++) {
+            await a.send(i);
+            await b.recv();
+          }
+        };
+        const pong = async () => {
+          for (let i = 0; i < n; i++) {
+            const v = await a.recv();
+            await b.send(v + 1);
+          }
+        };
+        await Promise.all([ping(), pong()]);
+      };
+    },
+  },
+  {
+    name: 'js.fiber.roundtrip',
+    note: 'fiber.resume() + Fiber.yield() round trip',
+    setup() {
+      const Fiber = api('Fiber');
+      if (typeof Fiber === 'string') return Fiber;
+      const f = new Fiber(() => {
+        let v = 0;
+        for (;;) v = Fiber.yield(v + 1);
+      });
+      f.resume(0);
+      return (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += f.resume(i);
+        sink += s;
+      };
+    },
+  },
+  {
+    name: 'js.fiber.spawn_run_finish',
+    note: 'new Fiber(empty body) + resume() to completion',
+    setup() {
+      const Fiber = api('Fiber');
+      if (typeof Fiber === 'string') return Fiber;
+      const body = () => 1;
+      return (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += new Fiber(body).resume();
+        sink += s;
+      };
+    },
+  },
+  {
+    name: 'js.fiber.channel.oneway',
+    ops: 2,
+    note: 'two fibers ping-pong over two unbuffered channels, per one-way message',
+    setup() {
+      return channelCase();
+    },
+  },
+  {
+    name: 'js.fiber.wait_resolved',
+    note: 'wait() on an already-resolved promise inside a fiber',
+    setup() {
+      return waitCase();
+    },
+  },
+];
+
+/**
+ * Channels between fibers. The channel API is not in lib/ yet; this case
+ * turns on by itself once lib exports `Channel` and a way to run fibers
+ * under a scheduler (`spawn` + `run`).
+ * @returns {((n: number) => void | Promise<void>) | string}
+ */
+function channelCase() {
+  const Channel = api('Channel');
+  if (typeof Channel === 'string') return 'Channel: ' + Channel;
+  const spawn = api('spawn');
+  if (typeof spawn === 'string') return 'spawn: ' + spawn;
+  const run = api('run');
+  if (typeof run === 'string') return 'run: ' + run;
+  return async (n) => {
+    const a = new Channel();
+    const b = new Channel();
+    spawn(() => {
+      for (let i = 0; i < n; i++) {
+        a.send(i);
+        b.recv();
+      }
+    });
+    spawn(() => {
+      for (let i = 0; i < n; i++) b.send(a.recv() + 1);
+    });
+    await run();
+  };
+}
+
+/** @returns {((n: number) => void | Promise<void>) | string} */
+function waitCase() {
+  const wait = api('wait');
+  if (typeof wait === 'string') return 'wait(): ' + wait;
+  const Fiber = api('Fiber');
+  if (typeof Fiber === 'string') return Fiber;
+  return async (n) => {
+    const p = Promise.resolve(1);
+    await new Promise((resolve, reject) => {
+      const f = new Fiber(() => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += wait(p);
+        return s;
+      });
+      try {
+        const r = f.resume();
+        Promise.resolve(r).then(resolve, reject);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  };
+}
+
+/** @param {(n: number) => void | Promise<void>} fn @param {number} n @returns {Promise<number>} ns */
+async function timeOnce(fn, n) {
+  const t0 = process.hrtime.bigint();
+  const r = fn(n);
+  if (r && typeof r.then === 'function') await r;
+  const t1 = process.hrtime.bigint();
+  return Number(t1 - t0);
+}
+
+/** @param {JsCase} c @param {number} reps @param {number} repMs */
+async function runCase(c, reps, repMs) {
+  const fn = c.setup();
+  if (typeof fn === 'string') {
+    return { case: c.name, skipped: fn };
+  }
+  const target = repMs * 1e6;
+  let n = 16;
+  let t = await timeOnce(fn, n);
+  while (t < target / 8) {
+    n *= 4;
+    t = await timeOnce(fn, n);
+  }
+  // early runs are interpreted: rescale twice at full length while the JIT
+  // tiers settle (these double as warm-up)
+  for (let k = 0; k < 3; k++) {
+    n = Math.max(1, Math.round((n * target) / Math.max(t, 1)));
+    t = await timeOnce(fn, n);
+  }
+  const ops = c.ops ?? 1;
+  const out = [];
+  for (let r = 0; r < reps; r++) out.push((await timeOnce(fn, n)) / (n * ops));
+  return { case: c.name, unit: 'ns/op', iters: n, reps: out.map((v) => Number(v.toFixed(4))), note: c.note };
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'list') {
+    for (const c of CASES) console.log(c.name);
+    return;
+  }
+  if (argv[0] !== 'run' || !argv[1]) {
+    console.error('usage: cases.js list | run CASE [--reps N] [--rep-ms MS] [--noop PATH]');
+    process.exit(2);
+  }
+  let reps = 9;
+  let repMs = 100;
+  for (let i = 2; i + 1 < argv.length; i += 2) {
+    if (argv[i] === '--reps') reps = Number(argv[i + 1]);
+    else if (argv[i] === '--rep-ms') repMs = Number(argv[i + 1]);
+    else if (argv[i] === '--noop') noopPath = path.resolve(argv[i + 1]);
+  }
+  const c = CASES.find((x) => x.name === argv[1]);
+  if (!c) {
+    console.error(`cases.js: unknown case ${argv[1]}`);
+    process.exit(2);
+  }
+  const result = await runCase(c, reps, repMs);
+  process.stdout.write(JSON.stringify(result) + '\n');
+  if (sink === 42.5) console.error(''); // keep results observable
+}
+
+main().catch((err) => {
+  console.error(err && err.stack ? err.stack : String(err));
+  process.exit(1);
+});

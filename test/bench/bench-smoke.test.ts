@@ -1,0 +1,126 @@
+/**
+ * Smoke test of the benchmark runner: `node bench/run.js --quick` builds
+ * and runs every case and writes valid JSON with a numeric median for each
+ * case that ran (or a reason for each skip) and an SVG chart. The figures
+ * themselves are never asserted: this machine is shared and noisy.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** cases that must have run (no optional dependency) */
+const ALWAYS = [
+  'native.indirect_call',
+  'native.calls_only',
+  'native.sy_switch.roundtrip',
+  'native.sy_switch.oneway',
+  'native.sy_switch.roundtrip_with_calls',
+  'native.glibc.swapcontext.roundtrip',
+  'js.napi.noop',
+  'js.generator.next',
+  'js.generator.create_run_finish',
+  'js.await.resolved',
+  'js.promise_channel.oneway',
+];
+/** cases that may be skipped with a reason (Boost not installed, runtime or JS API not there yet) */
+const OPTIONAL = [
+  'native.boost.jump_fcontext.roundtrip',
+  'native.boost.jump_fcontext.oneway',
+  'native.boost.jump_fcontext.roundtrip_with_calls',
+  'native.boost.make_fcontext.start_finish',
+  'native.sched.yield_hop',
+  'native.chan.unbuffered.oneway',
+  'native.chan.buffered.throughput',
+  'native.spawn_run_finish',
+  'native.memory.idle_coroutine_rss',
+  'native.memory.idle_coroutine_rss.guarded_30k',
+  'js.fiber.roundtrip',
+  'js.fiber.spawn_run_finish',
+  'js.fiber.channel.oneway',
+  'js.fiber.wait_resolved',
+];
+
+interface BenchCase {
+  name: string;
+  unit: string;
+  median: number | null;
+  min: number | null;
+  max: number | null;
+  reps: number[];
+  noisy: boolean;
+  skipped?: string;
+  error?: string;
+  baselines: { name: string; ratio: number | null }[];
+}
+
+describe('npm run bench -- --quick', () => {
+  let out: string;
+  let report: { quick: boolean; cases: BenchCase[]; targets: unknown[] };
+
+  beforeAll(() => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), '--quick', '--out', out], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 110_000,
+    });
+    if (r.status !== 0) throw new Error(`bench/run.js --quick failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    // informative only: CI wants quick under a minute, but a loaded machine is no test failure
+    const seconds = (Date.now() - started) / 1000;
+    if (seconds > 60) console.warn(`bench --quick took ${seconds.toFixed(1)} s (goal: < 60 s)`);
+    report = JSON.parse(fs.readFileSync(path.join(out, 'latest.json'), 'utf8'));
+  }, 120_000);
+
+  afterAll(() => {
+    if (out) fs.rmSync(out, { recursive: true, force: true });
+  });
+
+  it('writes valid JSON for a quick run', () => {
+    expect(report.quick).toBe(true);
+    expect(Array.isArray(report.cases)).toBe(true);
+    expect(Array.isArray(report.targets)).toBe(true);
+  });
+
+  it('reports every expected case', () => {
+    const names = report.cases.map((c) => c.name);
+    for (const name of [...ALWAYS, ...OPTIONAL]) expect(names).toContain(name);
+  });
+
+  it('gives numeric medians, min <= median <= max, at least 7 repetitions', () => {
+    for (const c of report.cases) {
+      if (!ALWAYS.includes(c.name) && (c.skipped !== undefined || c.error !== undefined)) continue;
+      expect({ name: c.name, error: c.error, skipped: c.skipped }).toEqual({ name: c.name, error: undefined, skipped: undefined });
+      expect(typeof c.median).toBe('number');
+      expect(Number.isFinite(c.median)).toBe(true);
+      expect(c.reps.length).toBeGreaterThanOrEqual(7);
+      expect(c.min! <= c.median! && c.median! <= c.max!).toBe(true);
+      expect(typeof c.noisy).toBe('boolean');
+    }
+  });
+
+  it('explains every skip', () => {
+    for (const c of report.cases.filter((x) => x.skipped !== undefined)) {
+      expect(typeof c.skipped).toBe('string');
+      expect(c.skipped!.length).toBeGreaterThan(0);
+      expect(c.median).toBeNull();
+    }
+  });
+
+  it('compares cases with their baselines from the same run', () => {
+    const rt = report.cases.find((c) => c.name === 'native.sy_switch.roundtrip')!;
+    expect(rt.baselines.map((b) => b.name)).toContain('native.glibc.swapcontext.roundtrip');
+    const swap = rt.baselines.find((b) => b.name === 'native.glibc.swapcontext.roundtrip')!;
+    expect(typeof swap.ratio).toBe('number');
+  });
+
+  it('draws the SVG chart', () => {
+    const svg = fs.readFileSync(path.join(out, 'latest.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('native.sy_switch.roundtrip');
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  });
+});
