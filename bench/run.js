@@ -39,7 +39,7 @@ const NOISY_SPREAD = 3;
  * @typedef {{ name: string, group: 'native' | 'js', role: 'case' | 'baseline', unit: string,
  *   median: number | null, min: number | null, max: number | null, spread: number | null,
  *   noisy: boolean, iters: number | null, reps: number[], note: string,
- *   baselines: BaselineRef[], skipped?: string, error?: string }} CaseResult
+ *   baselines: BaselineRef[], seconds: number, skipped?: string, error?: string }} CaseResult
  */
 
 /** which cases each case is compared with (the first one is its main baseline) */
@@ -215,6 +215,7 @@ function summarize(name, group, raw, error) {
     reps: raw?.reps ?? [],
     note: raw?.note ?? '',
     baselines: [],
+    seconds: 0,
   };
   if (error) c.error = error;
   else if (raw?.skipped) c.skipped = raw.skipped;
@@ -408,7 +409,7 @@ async function main(opt) {
     const cliProgress = require('cli-progress');
     bar = new cliProgress.SingleBar(
       {
-        format: 'bench |{bar}| {value}/{total} cases | {elapsed}s | {case}',
+        format: 'bench |{bar}| {value}/{total} cases | {duration_formatted} | {case}',
         hideCursor: true,
         clearOnComplete: true,
         stream: process.stderr,
@@ -440,6 +441,7 @@ async function main(opt) {
               ...(noop.path ? ['--noop', noop.path] : []),
             ],
           ];
+    const caseStart = Date.now();
     const r = await run(/** @type {string} */ (args[0]), /** @type {string[]} */ (args[1]), opt.quick ? 30000 : 180000);
     let raw = null;
     let error;
@@ -449,7 +451,9 @@ async function main(opt) {
       error = `bad output: ${e}`;
     }
     if (r.code !== 0 || !raw) error = error ?? `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`;
-    results.push(summarize(name, group, raw, error));
+    const result = summarize(name, group, raw, error);
+    result.seconds = Math.round((Date.now() - caseStart) / 100) / 10;
+    results.push(result);
   }
   if (bar) {
     bar.update(plan.length, { case: 'done' });
