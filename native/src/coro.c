@@ -17,14 +17,12 @@
 
 #define SY_CANARY 0x5357594152444b43ull /* "SWYARDKC" */
 
-static _Thread_local sy_coro *tl_current;
+_Thread_local sy_coro *sy__tl_current;
 /* the thread's own stack, when it resumes a hand-driven coroutine */
 static _Thread_local sy_exec tl_thread_exec;
 static _Thread_local uint64_t tl_next_id = 1;
 
-sy_coro *sy__current(void) { return tl_current; }
-void sy__set_current(sy_coro *co) { tl_current = co; }
-sy_coro *sy_self(void) { return tl_current; }
+sy_coro *sy_self(void) { return sy__tl_current; }
 
 static void finish_by_hand(sy_coro *co, void *result) __attribute__((noreturn));
 
@@ -32,7 +30,7 @@ static void finish_by_hand(sy_coro *co, void *result) __attribute__((noreturn));
 static void coro_trampoline(void *first_value) {
   (void)first_value; /* entry gets the arg given at creation */
   sy__after_first_switch();
-  sy_coro *co = tl_current;
+  sy_coro *co = sy__tl_current;
   void *result = co->entry(co->arg);
   if (co->sched) sy__sched_finish(co);
   finish_by_hand(co, result);
@@ -41,7 +39,7 @@ static void coro_trampoline(void *first_value) {
 static void finish_by_hand(sy_coro *co, void *result) {
   sy__coro_check_canary(co);
   co->status = SY_CORO_FINISHED;
-  tl_current = co->resumer_coro;
+  sy__tl_current = co->resumer_coro;
   sy__switch(&co->exec, co->resumer, result, 1);
   __builtin_unreachable(); /* nobody resumes a finished coroutine */
 }
@@ -108,19 +106,19 @@ int sy_coro_resume(sy_coro *co, void *value, void **out) {
   if (!co) return SY_EINVAL;
   if (co->sched) return SY_ESTATE; /* its scheduler resumes it */
   if (co->status != SY_CORO_SUSPENDED) return SY_ESTATE;
-  sy_coro *me = tl_current;
+  sy_coro *me = sy__tl_current;
   co->resumer = me ? &me->exec : &tl_thread_exec;
   co->resumer_coro = me;
   co->status = SY_CORO_RUNNING;
-  tl_current = co;
+  sy__tl_current = co;
   void *got = sy__switch(co->resumer, &co->exec, value, 0);
-  /* back here after co yielded or finished; it set tl_current to me */
+  /* back here after co yielded or finished; it set sy__tl_current to me */
   if (out) *out = got;
   return co->status;
 }
 
 int sy_yield(void *value, void **resumed_with) {
-  sy_coro *self = tl_current;
+  sy_coro *self = sy__tl_current;
   if (!self) return SY_ENOTCORO;
   if (resumed_with) *resumed_with = NULL;
   if (self->sched) {
@@ -129,7 +127,7 @@ int sy_yield(void *value, void **resumed_with) {
   }
   sy__coro_check_canary(self);
   self->status = SY_CORO_SUSPENDED;
-  tl_current = self->resumer_coro;
+  sy__tl_current = self->resumer_coro;
   void *got = sy__switch(&self->exec, self->resumer, value, 0);
   if (resumed_with) *resumed_with = got;
   return SY_OK;

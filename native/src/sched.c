@@ -3,7 +3,7 @@
  * runs next, so the same program runs in the same order every time.
  *
  * In sy_sched_run a coroutine that blocks or yields switches straight to
- * the next ready one instead of bouncing through the scheduler loop: a
+ * the next ready one (sy__switch_out in internal.h) instead of bouncing through the scheduler loop: a
  * channel hop between two coroutines is then one switch, not two. The
  * order is the same as a loop's. sy_sched_step always returns to its
  * caller after one coroutine.
@@ -59,45 +59,12 @@ int sy_spawn(sy_sched *s, sy_entry_fn entry, void *arg, const sy_coro_attr *attr
   return SY_OK;
 }
 
-static sy_coro *pop_ready(sy_sched *s) {
-  sy_link *l = sy_list_pop_front(&s->ready);
-  if (!l) return NULL;
-  s->nready--;
-  return SY_CONTAINER_OF(l, sy_coro, ready_link);
-}
-
-/* self stops running (it is READY, BLOCKED or FINISHED already): hand the
- * CPU to the next ready coroutine, or back to whoever called run/step */
-static void switch_out(sy_sched *s, sy_coro *self, int dying) {
-  sy__coro_check_canary(self);
-  sy_coro *next = s->mode == SY_MODE_RUN ? pop_ready(s) : NULL;
-  if (next == self) { /* it yielded and nobody else is ready */
-    self->status = SY_CORO_RUNNING;
-    return;
-  }
-  sy_exec *to;
-  if (next) {
-    next->status = SY_CORO_RUNNING;
-    sy__set_current(next);
-    to = &next->exec;
-  } else {
-    sy__set_current(s->caller);
-    to = &s->root;
-  }
-  sy__switch(&self->exec, to, NULL, dying);
-}
-
 int sy__blocking_self(sy_coro **out) {
   sy_coro *co = sy__current();
   if (!co) return SY_ENOTCORO;
   if (!co->sched) return SY_ENOSCHED;
   *out = co;
   return SY_OK;
-}
-
-void sy__park(sy_coro *self) {
-  self->status = SY_CORO_BLOCKED;
-  switch_out(self->sched, self, 0);
 }
 
 void sy__wake(sy_coro *co) {
@@ -108,6 +75,7 @@ void sy__wake(sy_coro *co) {
   co->wait.ncases = 0;
   co->wait.waiters = NULL;
   co->wait.nwaiters = 0;
+  co->wait.waiters_on_heap = 0; /* the woken select frees them itself */
   co->status = SY_CORO_READY;
   sy_list_push_back(&s->ready, &co->ready_link);
   s->nready++;
@@ -118,7 +86,7 @@ void sy__sched_yield(sy_coro *self) {
   self->status = SY_CORO_READY;
   sy_list_push_back(&s->ready, &self->ready_link);
   s->nready++;
-  switch_out(s, self, 0);
+  sy__switch_out(s, self, 0);
 }
 
 void sy__sched_finish(sy_coro *co) {
@@ -127,7 +95,7 @@ void sy__sched_finish(sy_coro *co) {
   sy_list_unlink(&co->all_link);
   s->live--;
   sy__set_zombie(co); /* freed by the context that runs next */
-  switch_out(s, co, 1);
+  sy__switch_out(s, co, 1);
   abort(); /* unreachable: nothing resumes a finished coroutine */
 }
 
@@ -164,7 +132,7 @@ int sy_sched_run(sy_sched *s) {
   s->caller = sy__current();
   s->mode = SY_MODE_RUN;
   sy_coro *co;
-  while ((co = pop_ready(s)) != NULL) enter(s, co);
+  while ((co = sy__pop_ready(s)) != NULL) enter(s, co);
   s->mode = SY_MODE_IDLE;
   sy__set_current(s->caller);
   return s->live ? SY_EDEADLOCK : SY_OK;
@@ -173,7 +141,7 @@ int sy_sched_run(sy_sched *s) {
 int sy_sched_step(sy_sched *s) {
   if (!s) return SY_EINVAL;
   if (s->mode != SY_MODE_IDLE || owned_by_running_coroutine(s)) return SY_EBUSY;
-  sy_coro *co = pop_ready(s);
+  sy_coro *co = sy__pop_ready(s);
   if (!co) return s->live ? SY_EDEADLOCK : 0;
   s->caller = sy__current();
   s->mode = SY_MODE_STEP;

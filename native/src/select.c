@@ -60,6 +60,7 @@ int sy_select(sy_select_case *cases, size_t n, unsigned flags) {
   self->wait.ncases = n;
   self->wait.waiters = w;
   self->wait.nwaiters = n;
+  self->wait.waiters_on_heap = w != inline_waiters;
   sy__park(self);
 
   size_t i = sel.fired;

@@ -770,6 +770,17 @@ static void *wait_select(void *arg) {
   return NULL;
 }
 
+/* more cases than the runtime keeps on the stack: its records are
+ * allocated, and must be freed when the coroutine is destroyed blocked */
+static void *wait_big_select(void *arg) {
+  sy_chan **chans = arg;
+  sy_select_case cases[12];
+  for (int i = 0; i < 12; i++) cases[i] = (sy_select_case){.chan = chans[i % 2], .op = SY_RECV};
+  sy_select(cases, 12, 0);
+  CHECK(!"a destroyed coroutine never resumes");
+  return NULL;
+}
+
 static void *finishes(void *arg) {
   (void)arg;
   return NULL;
@@ -861,6 +872,12 @@ static void test_destroy_scheduled(void) {
   OK(sy_sched_run(s));
   OK(r.rc);
   CHECK_EQ(r.v, 5);
+
+  sy_coro *big;
+  OK(sy_spawn(s, wait_big_select, both, NULL, &big));
+  CHECK_EQ(sy_sched_run(s), SY_EDEADLOCK);
+  OK(sy_coro_destroy(big)); /* leak checkers verify its case records were freed */
+  CHECK_EQ(sy_chan_try_send(a, 1), SY_EAGAIN); /* and unlinked */
 
   /* a scheduler destroyed with blocked coroutines frees them */
   OK(sy_spawn(s, blocked_receiver, &r, NULL, NULL));
