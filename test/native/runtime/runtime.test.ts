@@ -30,6 +30,7 @@ describe.each(TARGETS)('runtime on $name', (t) => {
       'destroy suspended coroutine',
       'destroy blocked/ready scheduled coroutines',
       'stack pool reuse',
+      '8 MiB coroutine stack used 4 MiB deep',
     ])
       expect(r.stdout).toContain(`ok ${scenario}`);
     // the deadlock report names each blocked coroutine and what it waits on

@@ -156,6 +156,30 @@ static void test_stack_pool(void) {
   printf("ok stack pool reuse\n");
 }
 
+/* a large (JS-fiber-sized) stack really is usable far down: ~4 MiB of
+ * frames in an 8 MiB coroutine, committed lazily as they are touched */
+__attribute__((noinline)) static long deep_sum(long n) {
+  volatile char frame[1024];
+  frame[0] = (char)n;
+  frame[sizeof frame - 1] = (char)n;
+  if (n == 0) return 0;
+  return deep_sum(n - 1) + frame[0] - frame[sizeof frame - 1] + 1;
+}
+
+static void *deep_body(void *arg) { return (void *)(intptr_t)deep_sum((long)(intptr_t)arg); }
+
+static void test_large_stack(void) {
+  sy_coro *co;
+  sy_coro_attr attr = {.stack_size = 8 << 20, .name = "big"};
+  OK(sy_coro_create(&co, deep_body, (void *)(intptr_t)4000, &attr));
+  CHECK_EQ(sy_coro_stack_size(co), 8 << 20);
+  void *out;
+  CHECK_EQ(sy_coro_resume(co, NULL, &out), SY_CORO_FINISHED);
+  CHECK_EQ((intptr_t)out, 4000);
+  OK(sy_coro_destroy(co));
+  printf("ok 8 MiB coroutine stack used 4 MiB deep\n");
+}
+
 /* ------------------------------------------------------------ channels */
 
 typedef struct pp {
@@ -1002,6 +1026,7 @@ int main(void) {
   test_nested_resume();
   test_destroy_suspended();
   test_stack_pool();
+  test_large_stack();
   test_ping_pong();
   test_producer_consumer(0);
   test_producer_consumer(1);
