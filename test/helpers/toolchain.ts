@@ -11,7 +11,8 @@ import * as path from 'path';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const GEN_DIR = path.join(ROOT, 'native', 'gen');
 export const INCLUDE_DIR = path.join(ROOT, 'native', 'include');
-export const BUILD_DIR = path.join(ROOT, 'build', 'test');
+/** outside build/, which node-gyp rebuild deletes wholesale */
+export const BUILD_DIR = path.join(ROOT, 'build-test');
 
 export interface Target {
   /** the name used in file names and test titles */

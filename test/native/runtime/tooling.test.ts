@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ROOT, target } from '../../helpers/toolchain';
+import { BUILD_DIR, ROOT, target } from '../../helpers/toolchain';
 import { buildProgram, describeRun, expectSuccess, run } from './harness';
 
 const x64 = target('x86_64');
@@ -58,7 +58,7 @@ describe('AddressSanitizer + UndefinedBehaviorSanitizer (x86-64)', () => {
 
 describe('build', () => {
   test('cmake builds switchyard_runtime on its own with no warnings', () => {
-    const dir = path.join(ROOT, 'build', 'cmake-runtime');
+    const dir = path.join(BUILD_DIR, 'cmake-runtime');
     fs.rmSync(dir, { recursive: true, force: true });
     const configure = spawnSync('cmake', ['-S', ROOT, '-B', dir], { encoding: 'utf8' });
     if (configure.status !== 0) throw new Error(describeRun(configure));
