@@ -10,6 +10,7 @@ const cases: Array<[string, string[], Record<string, string>]> = [
   ['gc() inside and between fibers', ['--expose-gc'], { LIVE: '300', ROUNDS: '40', GC_EVERY: '5' }],
   ['--stress-compaction', ['--expose-gc', '--stress-compaction'], { LIVE: '100', ROUNDS: '20', GC_EVERY: '3' }],
   ['--stress-incremental-marking', ['--expose-gc', '--stress-incremental-marking'], { LIVE: '200', ROUNDS: '30' }],
+  ['--conservative-stack-scanning', ['--expose-gc', '--conservative-stack-scanning'], { LIVE: '200', ROUNDS: '20' }],
   ['tiny young generation', ['--max-semi-space-size=1', '--min-semi-space-size=1'], { LIVE: '300', ROUNDS: '30' }],
 ];
 

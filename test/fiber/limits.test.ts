@@ -1,4 +1,5 @@
 /** Edges of the mechanism: stack overflow, exit with suspended fibers, backend selection. */
+import * as vm from 'vm';
 import { Fiber } from '../../lib';
 import { describeChild, runFixture } from './helpers';
 
@@ -43,12 +44,46 @@ describe('Fiber limits', () => {
     expect(f.resume()).toBe(true);
   });
 
+  test('a vm timeout (TerminateExecution from a watchdog thread) inside a fiber', () => {
+    const f = new Fiber(() => {
+      try {
+        vm.runInNewContext('for (;;);', {}, { timeout: 50 });
+      } catch (e) {
+        Fiber.yield((e as Error).message);
+      }
+      return 'after';
+    });
+    expect(f.resume()).toMatch(/timed out/);
+    expect(f.resume()).toBe('after');
+    const g = new Fiber(() => vm.runInNewContext('for (;;);', {}, { timeout: 50 }));
+    expect(() => g.resume()).toThrow(/timed out/);
+    expect(new Fiber(() => 'still fine').resume()).toBe('still fine');
+  });
+
+  test('heap snapshots inside a fiber and with fibers suspended', () => {
+    const r = runFixture('heap-snapshot.js');
+    if (r.status !== 0) throw new Error(describeChild(r));
+    expect(r.json).toEqual({ ok: true });
+  });
+
   test('the process exits cleanly (code 0) with fibers left suspended', () => {
     for (const flags of [[], ['--expose-gc']]) {
       const r = runFixture('exit-suspended.js', flags);
       if (r.status !== 0) throw new Error(describeChild(r));
       expect(r.json).toEqual({ ok: true, suspended: 101 });
     }
+  });
+
+  test('process.exit() inside a fiber exits with that code, exit handlers run', () => {
+    const r = runFixture('exit-in-fiber.js');
+    if (r.status !== 3) throw new Error(describeChild(r));
+    expect(r.json).toEqual({ exitHandler: true, code: 3, inFiber: true });
+  });
+
+  test('fibers in worker threads; terminating a worker while a fiber runs', () => {
+    const r = runFixture('workers.js');
+    if (r.status !== 0) throw new Error(describeChild(r));
+    expect(r.json).toEqual({ sums: [505000, 505000], exits: [0, 0], terminated: 1, mainSum: 505000 });
   });
 
   test('SWITCHYARD_FIBER_BACKEND selects the backend; threads is not implemented yet', () => {
