@@ -16,6 +16,10 @@ import { native, NativeFiber, NativeFiberState } from './native';
 
 export type FiberState = 'created' | 'suspended' | 'running' | 'done';
 
+// The addon's exports object is in dictionary mode; a local binding keeps
+// the property lookup off the yield path.
+const nativeYield = native.yield;
+
 const STATE_NAMES: readonly FiberState[] = ['created', 'suspended', 'running', 'done'];
 
 export interface FiberOptions {
@@ -101,7 +105,7 @@ export class Fiber<TIn = unknown, TOut = unknown> {
    * @throws YieldInMicrotaskError inside a microtask that began in the fiber.
    */
   static yield<TResume = unknown, TYield = unknown>(value?: TYield): TResume {
-    return native.yield(value) as TResume;
+    return nativeYield(value) as TResume;
   }
 
   /** The fiber whose body is running now, or undefined on a thread's own stack. */
