@@ -1,0 +1,319 @@
+/**
+ * Channels: typed FIFO pipes between fibers, and between fibers and plain
+ * async code.
+ *
+ * - capacity 0 (default) is a rendezvous: a send completes only once a
+ *   receiver has taken the value. capacity N buffers up to N values.
+ * - Blocking calls (send, recv, recvOrDone, for-of) park the calling fiber
+ *   and need a fiber spawned by a Scheduler; the *Async calls return
+ *   promises and work anywhere; try* calls never block and work anywhere.
+ * - close(): receivers first drain what is buffered, then see "closed"
+ *   (recv() throws ChannelClosedError, recvOrDone() gives { ok: false },
+ *   iteration ends). Sending on a closed channel, and senders still blocked
+ *   when it closes, get ChannelClosedError. Closing twice is an error too.
+ * - Waiters are served strictly in arrival order, fibers and async callers
+ *   alike, so a fiber and an async function can talk both ways.
+ */
+import { ChannelClosedError, ChannelLabel } from './csp-errors';
+import { Fifo, WaitList, WaitNode } from './csp-queues';
+import { currentTask } from './scheduler';
+
+/** What a blocking receive gives: ok is false once the channel is closed and drained. */
+export type RecvResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly value: undefined };
+
+/** tryRecv(): ok is false if nothing was there; closed tells whether anything can still come. */
+export type TryRecvResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly value: undefined; readonly closed: boolean };
+
+/** A select case that receives from `channel`; make one with `ch.recvCase()`. */
+export interface RecvCase<T> {
+  readonly kind: 'recv';
+  readonly channel: Channel<T>;
+}
+
+/** A select case that sends `value` on `channel`; make one with `ch.sendCase(value)`. */
+export interface SendCase<T> {
+  readonly kind: 'send';
+  readonly channel: Channel<T>;
+  readonly value: T;
+}
+
+export type SelectCase<T = unknown> = RecvCase<T> | SendCase<T>;
+
+/** @internal a blocked sender: a fiber, an async caller or a select case */
+export interface SendWaiter<T> {
+  readonly value: T;
+  /** a receiver took the value */
+  delivered(): void;
+  /** the channel closed first */
+  closed(): void;
+}
+
+/** @internal a blocked receiver */
+export interface RecvWaiter<T> {
+  received(value: T): void;
+  closed(): void;
+}
+
+export interface ChannelOptions {
+  /** Shown in DeadlockError and ChannelClosedError messages. */
+  name?: string;
+}
+
+/** Largest capacity: beyond this a "buffer" is a memory leak waiting to happen. */
+export const MAX_CHANNEL_CAPACITY = 2 ** 30;
+
+let nextChannelId = 1;
+
+const SENT = Symbol('sent');
+const CLOSED = Symbol('closed');
+
+export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
+  /** process-wide, in creation order */
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly capacity: number;
+  readonly #buffer = new Fifo<T>();
+  readonly #senders = new WaitList<SendWaiter<T>>();
+  readonly #receivers = new WaitList<RecvWaiter<T>>();
+  #closed = false;
+
+  /**
+   * @throws TypeError if capacity is not a number.
+   * @throws RangeError if capacity is not an integer in [0, 2^30].
+   */
+  constructor(capacity = 0, options: ChannelOptions = {}) {
+    if (typeof capacity !== 'number') {
+      throw new TypeError(`Channel capacity must be a number, got ${capacity === null ? 'null' : typeof capacity}`);
+    }
+    if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CHANNEL_CAPACITY) {
+      throw new RangeError(
+        `Channel capacity must be an integer from 0 (unbuffered) to ${MAX_CHANNEL_CAPACITY}, got ${capacity}`,
+      );
+    }
+    const { name } = options;
+    if (name !== undefined && typeof name !== 'string') throw new TypeError('Channel name must be a string');
+    this.capacity = capacity;
+    this.name = name;
+    this.id = nextChannelId++;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Values buffered now (always 0 for an unbuffered channel). */
+  get length(): number {
+    return this.#buffer.length;
+  }
+
+  // ---- fiber calls: block the calling fiber --------------------------------
+
+  /**
+   * Sends `value`, blocking the fiber until a receiver takes it (unbuffered)
+   * or there is room in the buffer.
+   * @throws ChannelClosedError if the channel is or becomes closed.
+   * @throws NotInFiberError outside a scheduler fiber (use sendAsync there).
+   */
+  send(value: T): void {
+    const task = currentTask('Channel.send()', 'from async code use `await ch.sendAsync(value)`, or trySend()');
+    if (this.trySend(value)) return;
+    const node = this._addSender({
+      value,
+      delivered: () => task.wake(SENT),
+      closed: () => task.wake(CLOSED),
+    });
+    const outcome = task.suspend<typeof SENT | typeof CLOSED>(
+      { kind: 'blocked', op: 'send', channels: [{ channel: this, op: 'send' }] },
+      () => this._remove(node),
+    );
+    if (outcome === CLOSED) throw new ChannelClosedError(this, 'channel closed while a send was blocked on it');
+  }
+
+  /**
+   * Receives the next value, blocking the fiber until there is one.
+   * @throws ChannelClosedError once the channel is closed and drained.
+   * @throws NotInFiberError outside a scheduler fiber (use recvAsync there).
+   */
+  recv(): T {
+    const r = this.#recvBlocking('Channel.recv()');
+    if (!r.ok) throw new ChannelClosedError(this, 'recv on a closed and drained channel');
+    return r.value;
+  }
+
+  /** Like recv() but reports "closed and drained" as `{ ok: false }` instead of throwing. */
+  recvOrDone(): RecvResult<T> {
+    return this.#recvBlocking('Channel.recvOrDone()');
+  }
+
+  /** `for (const v of ch)` inside a fiber: ends once the channel is closed and drained. */
+  [Symbol.iterator](): Iterator<T> {
+    // check now, not at the first next(), so the mistake points at the loop
+    currentTask('for (... of channel)', 'from async code use `for await (const v of ch)`');
+    return {
+      next: (): IteratorResult<T> => {
+        const r = this.#recvBlocking('for (... of channel)');
+        return r.ok ? { done: false, value: r.value } : { done: true, value: undefined };
+      },
+    };
+  }
+
+  #recvBlocking(op: string): RecvResult<T> {
+    const task = currentTask(op, 'from async code use `await ch.recvAsync()`, or tryRecv()');
+    const now = this.tryRecv();
+    if (now.ok || now.closed) return now.ok ? now : { ok: false, value: undefined };
+    const node = this._addReceiver({
+      received: (value) => task.wake({ ok: true, value }),
+      closed: () => task.wake({ ok: false, value: undefined }),
+    });
+    return task.suspend<RecvResult<T>>(
+      { kind: 'blocked', op: 'recv', channels: [{ channel: this, op: 'recv' }] },
+      () => this._remove(node),
+    );
+  }
+
+  // ---- calls that never block: usable anywhere -----------------------------
+
+  /**
+   * Sends if a receiver is waiting or the buffer has room; returns false
+   * (sending nothing) otherwise.
+   * @throws ChannelClosedError if the channel is closed.
+   */
+  trySend(value: T): boolean {
+    if (this.#closed) throw new ChannelClosedError(this, 'send on a closed channel');
+    const receiver = this.#receivers.shift();
+    if (receiver) {
+      receiver.received(value);
+      return true;
+    }
+    if (this.#buffer.length < this.capacity) {
+      this.#buffer.push(value);
+      return true;
+    }
+    return false;
+  }
+
+  /** Receives if a value is buffered or a sender is waiting. */
+  tryRecv(): TryRecvResult<T> {
+    if (this.#buffer.length > 0) {
+      const value = this.#buffer.shift() as T;
+      // a slot opened: the oldest blocked sender's value moves into it
+      const sender = this.#senders.shift();
+      if (sender) {
+        this.#buffer.push(sender.value);
+        sender.delivered();
+      }
+      return { ok: true, value };
+    }
+    const sender = this.#senders.shift();
+    if (sender) {
+      sender.delivered();
+      return { ok: true, value: sender.value };
+    }
+    return { ok: false, value: undefined, closed: this.#closed };
+  }
+
+  /**
+   * Closes the channel: blocked receivers see "closed" (buffered values
+   * stay for later receivers to drain), blocked senders get
+   * ChannelClosedError. Works anywhere.
+   * @throws ChannelClosedError if it was already closed.
+   */
+  close(): void {
+    if (this.#closed) throw new ChannelClosedError(this, 'close of a closed channel');
+    this.#closed = true;
+    for (let r = this.#receivers.shift(); r; r = this.#receivers.shift()) r.closed();
+    for (let s = this.#senders.shift(); s; s = this.#senders.shift()) s.closed();
+  }
+
+  // ---- async calls: promises, usable anywhere ------------------------------
+
+  /**
+   * Resolves once the value is taken by a receiver or buffered. Rejects with
+   * ChannelClosedError if the channel is or becomes closed first.
+   */
+  sendAsync(value: T): Promise<void> {
+    try {
+      if (this.trySend(value)) return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this._addSender({
+        value,
+        delivered: () => resolve(),
+        closed: () => reject(new ChannelClosedError(this, 'channel closed while a send was blocked on it')),
+      });
+    });
+  }
+
+  /** Resolves with the next value; rejects with ChannelClosedError once closed and drained. */
+  async recvAsync(): Promise<T> {
+    const r = await this.recvOrDoneAsync();
+    if (!r.ok) throw new ChannelClosedError(this, 'recv on a closed and drained channel');
+    return r.value;
+  }
+
+  /** Resolves with the next value, or `{ ok: false }` once closed and drained. */
+  recvOrDoneAsync(): Promise<RecvResult<T>> {
+    const now = this.tryRecv();
+    if (now.ok) return Promise.resolve(now);
+    if (now.closed) return Promise.resolve({ ok: false, value: undefined });
+    return new Promise<RecvResult<T>>((resolve) => {
+      this._addReceiver({
+        received: (value) => resolve({ ok: true, value }),
+        closed: () => resolve({ ok: false, value: undefined }),
+      });
+    });
+  }
+
+  /** `for await (const v of ch)` anywhere: ends once the channel is closed and drained. */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: async (): Promise<IteratorResult<T>> => {
+        const r = await this.recvOrDoneAsync();
+        return r.ok ? { done: false, value: r.value } : { done: true, value: undefined };
+      },
+    };
+  }
+
+  // ---- select ---------------------------------------------------------------
+
+  recvCase(): RecvCase<T> {
+    return { kind: 'recv', channel: this };
+  }
+
+  sendCase(value: T): SendCase<T> {
+    return { kind: 'send', channel: this, value };
+  }
+
+  /** @internal would a receive complete now (a value, a sender, or closed)? */
+  _canRecv(): boolean {
+    return this.#buffer.length > 0 || this.#senders.size > 0 || this.#closed;
+  }
+
+  /** @internal would a send complete (or throw because closed) now? */
+  _canSend(): boolean {
+    return this.#closed || this.#receivers.size > 0 || this.#buffer.length < this.capacity;
+  }
+
+  /** @internal queues a blocked sender; the caller must have tried trySend first */
+  _addSender(waiter: SendWaiter<T>): WaitNode<unknown> {
+    return this.#senders.push(waiter) as WaitNode<unknown>;
+  }
+
+  /** @internal queues a blocked receiver; the caller must have tried tryRecv first */
+  _addReceiver(waiter: RecvWaiter<T>): WaitNode<unknown> {
+    return this.#receivers.push(waiter) as WaitNode<unknown>;
+  }
+
+  /** @internal withdraws a waiter (cancelled fiber, or a select whose other case fired) */
+  _remove(node: WaitNode<unknown>): void {
+    node.list?.remove(node);
+  }
+
+  toString(): string {
+    return this.name === undefined ? `Channel(${this.id})` : `Channel(${this.id} ${JSON.stringify(this.name)})`;
+  }
+}

@@ -1,0 +1,494 @@
+/**
+ * A cooperative scheduler for fibers, living inside Node's event loop.
+ *
+ * - Spawned fibers go to a FIFO ready queue. A batch runs from a macrotask
+ *   (setImmediate) and resumes ready fibers one after another on the main
+ *   stack until the queue is empty or the batch's budget is spent, then
+ *   returns to the event loop so timers, I/O and promise callbacks run.
+ *   Fibers are never resumed from a microtask (Fiber.yield would refuse to
+ *   suspend there); wake-ups coming from promises or timers only enqueue.
+ * - A fiber leaves the CPU only by parking in a CSP call (channel op,
+ *   select, sleep, wait, yieldNow) or by a bare Fiber.yield(), which counts
+ *   as yieldNow(). Nothing else reorders the queue, so the same program
+ *   gives the same interleaving every time.
+ * - Deadlock: a scheduler whose unfinished fibers are all blocked on
+ *   channels, while no fiber in any scheduler is ready, running, sleeping
+ *   or waiting on a promise, can never progress: after `deadlockGraceMs`
+ *   (default 0: the next macrotask) without a wake-up, run() rejects with a
+ *   DeadlockError naming each blocked fiber and what it waits on.
+ * - Failure: the first error escaping a spawned fiber stops the scheduler:
+ *   run() rejects with SpawnedFiberError (cause = the error), and every other
+ *   fiber is cancelled (FiberCancelledError thrown at its blocking point so
+ *   its `finally` blocks run); fibers that never started are dropped.
+ */
+import { Fiber } from './fiber';
+import { Fifo } from './csp-queues';
+import {
+  BlockedFiberReport,
+  ChannelLabel,
+  DeadlockError,
+  describeChannel,
+  describeFiber,
+  FiberCancelledError,
+  notInFiber,
+  SpawnedFiberError,
+} from './csp-errors';
+
+export type SpawnedFiberState = 'ready' | 'running' | 'blocked' | 'sleeping' | 'waiting' | 'done' | 'failed' | 'cancelled';
+
+/** What a parked fiber waits on: drives deadlock detection and reports. */
+export type ParkReason =
+  | { kind: 'blocked'; op: 'send' | 'recv' | 'select'; channels: readonly { channel: ChannelLabel; op: 'send' | 'recv' }[] }
+  | { kind: 'sleeping' }
+  | { kind: 'waiting' }
+  | { kind: 'yield' };
+
+/** The caller's view of a spawned fiber. */
+export interface SpawnedFiber<T = unknown> {
+  /** 1, 2, 3... in spawn order, per scheduler */
+  readonly id: number;
+  readonly name: string | undefined;
+  readonly state: SpawnedFiberState;
+  /** the body's return value once state is 'done' */
+  readonly result: T | undefined;
+  readonly scheduler: Scheduler;
+}
+
+export interface SchedulerOptions {
+  /** Shown in DeadlockError messages. */
+  name?: string;
+  /** Seeds the PRNG that picks among several ready select cases (default 1). */
+  seed?: number;
+  /**
+   * How long everything must stay stuck before run() rejects with a
+   * DeadlockError (default 0 = the next macrotask). Raise it when fibers
+   * wait on channels that plain async code (not a fiber, not wait()) will
+   * only feed after a timer or I/O.
+   */
+  deadlockGraceMs?: number;
+  /** Default native stack size of spawned fibers (see FiberOptions). */
+  stackSize?: number;
+  /** Longest a batch keeps the event loop busy, in ms (default 10). */
+  batchBudgetMs?: number;
+}
+
+export interface SpawnOptions {
+  name?: string;
+  stackSize?: number;
+}
+
+/** What a parked fiber yields to the scheduler loop; any other yield is a bare Fiber.yield(). */
+const PARKED = Symbol('switchyard.parked');
+/** The resume value that makes a parked fiber throw FiberCancelledError. */
+const CANCEL = Symbol('switchyard.cancel');
+
+/** Counts every wake-up anywhere: a deadlock verdict is void if it moved. */
+let progressEpoch = 0;
+/** Schedulers with unfinished fibers: deadlock needs all of them idle. */
+const liveSchedulers = new Set<Scheduler>();
+/** Maps the running Fiber back to its task so CSP calls know who is calling. */
+const taskOfFiber = new WeakMap<Fiber<unknown, unknown>, Task>();
+
+/** A spawned fiber's bookkeeping. Internal: callers see it as SpawnedFiber. */
+export class Task<T = unknown> implements SpawnedFiber<T> {
+  state: SpawnedFiberState = 'ready';
+  result: T | undefined = undefined;
+  /** dropped once finished so the stack can be pooled */
+  fiber: Fiber<unknown, unknown> | undefined;
+  started = false;
+  /** value the next resume hands to the parked call */
+  wakeValue: unknown = undefined;
+  park: ParkReason | undefined = undefined;
+  /** undoes the park's registrations (channel waiters, timer) on cancel */
+  undo: (() => void) | undefined = undefined;
+  cancelled = false;
+  cancelCause: unknown = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly name: string | undefined,
+    readonly scheduler: Scheduler,
+  ) {}
+
+  describe(): string {
+    return describeFiber(this.id, this.name);
+  }
+
+  cancelError(): FiberCancelledError {
+    return new FiberCancelledError(this.id, this.name, this.cancelCause);
+  }
+
+  /**
+   * Parks the calling fiber (which must be this task's, running) until
+   * wake() or a cancel; returns the wake value. `undo` is run if the fiber
+   * is cancelled instead, or if it could not suspend at all.
+   */
+  suspend<R>(reason: ParkReason, undo: (() => void) | undefined): R {
+    this.park = reason;
+    this.undo = undo;
+    this.state = reason.kind === 'yield' ? 'ready' : reason.kind;
+    if (reason.kind === 'sleeping' || reason.kind === 'waiting') this.scheduler._external++;
+    let value: unknown;
+    try {
+      value = Fiber.yield(PARKED);
+    } catch (err) {
+      // e.g. YieldInMicrotaskError: we never left, so take the park back
+      if (reason.kind === 'sleeping' || reason.kind === 'waiting') this.scheduler._external--;
+      this.state = 'running';
+      this.park = this.undo = undefined;
+      undo?.();
+      throw err;
+    }
+    if (value === CANCEL) throw this.cancelError();
+    return value as R;
+  }
+
+  /** Makes a parked task ready with `value`; false if it was not parked (stale wake). */
+  wake(value: unknown): boolean {
+    const s = this.state;
+    if (s !== 'blocked' && s !== 'sleeping' && s !== 'waiting') return false;
+    if (s !== 'blocked') this.scheduler._external--;
+    this.state = 'ready';
+    this.wakeValue = value;
+    this.park = this.undo = undefined;
+    progressEpoch++;
+    this.scheduler._enqueue(this);
+    return true;
+  }
+}
+
+/** A small seeded PRNG (xorshift32): deterministic select choices per seed. */
+function makeRng(seed: number): (n: number) => number {
+  let x = seed >>> 0 || 0x9e3779b9; // xorshift needs a nonzero state
+  return (n) => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x % n;
+  };
+}
+
+interface Round {
+  promise: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+  observed: boolean;
+}
+
+export class Scheduler {
+  readonly name: string | undefined;
+  readonly seed: number;
+  readonly deadlockGraceMs: number;
+  readonly #stackSize: number | undefined;
+  readonly #budgetMs: number;
+  readonly #ready = new Fifo<Task>();
+  /** unfinished tasks in spawn order (deadlock reports, cancellation) */
+  readonly #live = new Set<Task>();
+  readonly #choose: (n: number) => number;
+  #nextId = 1;
+  #running: Task | undefined;
+  #batchScheduled = false;
+  #verdictPending = false;
+  #stopping = false;
+  #round: Round | undefined;
+  /** a failure nobody called run() for: the next run() reports it */
+  #unobserved: unknown = undefined;
+  /** @internal parked fibers a timer or promise will wake (sleeping + waiting) */
+  _external = 0;
+
+  constructor(options: SchedulerOptions = {}) {
+    const { name, seed = 1, deadlockGraceMs = 0, stackSize, batchBudgetMs = 10 } = options;
+    if (name !== undefined && typeof name !== 'string') throw new TypeError('Scheduler name must be a string');
+    if (!Number.isInteger(seed)) throw new TypeError(`Scheduler seed must be an integer, got ${String(seed)}`);
+    if (typeof deadlockGraceMs !== 'number' || !(deadlockGraceMs >= 0) || !Number.isFinite(deadlockGraceMs)) {
+      throw new RangeError(`deadlockGraceMs must be a finite number >= 0, got ${String(deadlockGraceMs)}`);
+    }
+    if (typeof batchBudgetMs !== 'number' || !(batchBudgetMs > 0)) {
+      throw new RangeError(`batchBudgetMs must be a number > 0, got ${String(batchBudgetMs)}`);
+    }
+    this.name = name;
+    this.seed = seed;
+    this.deadlockGraceMs = deadlockGraceMs;
+    this.#stackSize = stackSize;
+    this.#budgetMs = batchBudgetMs;
+    this.#choose = makeRng(seed);
+  }
+
+  /** The scheduler of the fiber running now, if it was spawned by one. */
+  static get current(): Scheduler | undefined {
+    const f = Fiber.current;
+    return f ? taskOfFiber.get(f)?.scheduler : undefined;
+  }
+
+  /**
+   * Starts `fn` in a new fiber. It runs from the next batch (a later
+   * macrotask), never synchronously; works from inside fibers too.
+   * @throws TypeError if `fn` is not a (non-async) function.
+   */
+  spawn<T>(fn: () => T, options: SpawnOptions = {}): SpawnedFiber<T> {
+    if (typeof fn !== 'function') {
+      throw new TypeError(`spawn() needs a function, got ${fn === null ? 'null' : typeof fn}`);
+    }
+    if ((fn as { constructor?: { name?: string } }).constructor?.name === 'AsyncFunction') {
+      throw new TypeError(
+        'spawn() needs a synchronous function: an async function would leave its fiber at the first await; ' +
+          'block with recv()/wait() instead of await',
+      );
+    }
+    const { name, stackSize = this.#stackSize } = options;
+    if (name !== undefined && typeof name !== 'string') throw new TypeError('fiber name must be a string');
+    const task = new Task<T>(this.#nextId++, name, this);
+    if (this.#stopping) {
+      // spawned by a fiber being cancelled: it would be cancelled at once
+      task.state = 'cancelled';
+      return task;
+    }
+    const fiber = new Fiber<unknown, unknown>(() => fn(), stackSize === undefined ? {} : { stackSize });
+    task.fiber = fiber;
+    taskOfFiber.set(fiber, task as Task);
+    if (!this.#round) this.#startRound();
+    this.#live.add(task as Task);
+    this._enqueue(task as Task);
+    return task;
+  }
+
+  /**
+   * Resolves once every spawned fiber has finished (at once if none is
+   * unfinished). Rejects with SpawnedFiberError when a fiber throws, or
+   * DeadlockError; a failure of an earlier round that no run() observed is
+   * reported by the next run() call.
+   */
+  run(): Promise<void> {
+    if (this.#round) {
+      this.#round.observed = true;
+      return this.#round.promise;
+    }
+    if (this.#unobserved !== undefined) {
+      const e = this.#unobserved;
+      this.#unobserved = undefined;
+      return Promise.reject(e);
+    }
+    return Promise.resolve();
+  }
+
+  /** Number of unfinished fibers. */
+  get size(): number {
+    return this.#live.size;
+  }
+
+  /** @internal an integer in [0, n) from the seeded PRNG (select's choice) */
+  _choose(n: number): number {
+    return n <= 1 ? 0 : this.#choose(n);
+  }
+
+  /** @internal puts a task at the tail of the ready queue and makes sure a batch will run */
+  _enqueue(task: Task): void {
+    this.#ready.push(task);
+    if (!this.#batchScheduled) {
+      this.#batchScheduled = true;
+      setImmediate(() => this.#runBatch());
+    }
+  }
+
+  #startRound(): void {
+    let resolve!: () => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // run() may be called after the failure (or never): never an unhandled rejection here
+    promise.catch(() => undefined);
+    this.#round = { promise, resolve, reject, observed: false };
+    liveSchedulers.add(this);
+  }
+
+  #runBatch(): void {
+    this.#batchScheduled = false;
+    const deadline = performance.now() + this.#budgetMs;
+    while (this.#ready.length > 0) {
+      this.#resume(this.#ready.shift()!);
+      if (performance.now() > deadline) break;
+    }
+    if (this.#ready.length > 0) {
+      this.#batchScheduled = true;
+      setImmediate(() => this.#runBatch());
+    } else {
+      checkForDeadlocks();
+    }
+  }
+
+  #resume(task: Task, value: unknown = task.wakeValue): void {
+    const fiber = task.fiber;
+    if (!fiber || task.state === 'done' || task.state === 'failed' || task.state === 'cancelled') return;
+    task.wakeValue = undefined;
+    task.state = 'running';
+    task.started = true;
+    this.#running = task;
+    let out: unknown;
+    try {
+      out = fiber.resume(value);
+    } catch (err) {
+      this.#running = undefined;
+      this.#finish(task, 'failed');
+      if (value !== CANCEL) this.#fail(new SpawnedFiberError(task.id, task.name, err));
+      return;
+    } finally {
+      this.#running = undefined;
+    }
+    if (fiber.done) {
+      task.result = out;
+      this.#finish(task, task.cancelled ? 'cancelled' : 'done');
+    } else if (value === CANCEL) {
+      // it caught the cancellation and suspended again: abandon it
+      this.#finish(task, 'cancelled');
+    } else if (out !== PARKED || task.park?.kind === 'yield') {
+      // yieldNow(), or a bare Fiber.yield(): back to the tail of the queue
+      task.state = 'ready';
+      task.park = undefined;
+      this._enqueue(task);
+    }
+    // otherwise it parked on a channel, timer or promise: its waker re-enqueues it
+  }
+
+  #finish(task: Task, state: SpawnedFiberState): void {
+    task.state = state;
+    if (task.fiber) taskOfFiber.delete(task.fiber);
+    task.fiber = undefined;
+    task.park = task.undo = undefined;
+    this.#live.delete(task);
+    if (this.#live.size === 0 && !this.#stopping && this.#round) {
+      const round = this.#round;
+      this.#round = undefined;
+      liveSchedulers.delete(this);
+      round.resolve();
+    }
+  }
+
+  /** Stops the round: cancels every other fiber and rejects run() with `error`. */
+  #fail(error: unknown): void {
+    const round = this.#round;
+    if (!round || this.#stopping) return; // only the first failure counts
+    this.#stopping = true;
+    for (const task of [...this.#live]) {
+      task.cancelled = true;
+      task.cancelCause = error;
+      if (!task.started) {
+        this.#finish(task, 'cancelled');
+        continue;
+      }
+      if (task.state === 'sleeping' || task.state === 'waiting') this._external--;
+      const undo = task.undo;
+      task.park = task.undo = undefined;
+      undo?.();
+      this.#resume(task, CANCEL);
+    }
+    this.#ready.clear();
+    this.#live.clear();
+    this._external = 0;
+    this.#stopping = false;
+    this.#round = undefined;
+    liveSchedulers.delete(this);
+    if (!round.observed) {
+      this.#unobserved = error;
+      process.emitWarning(
+        `switchyard: a scheduler stopped and nobody awaits its run(): ${error instanceof Error ? error.message : String(error)}`,
+        { code: 'SWITCHYARD_UNOBSERVED_FAILURE' },
+      );
+    }
+    round.reject(error);
+    progressEpoch++;
+    checkForDeadlocks();
+  }
+
+  /** @internal true while fibers of this scheduler can still move without outside help */
+  _busy(): boolean {
+    return this.#ready.length > 0 || this.#running !== undefined || this._external > 0 || this.#batchScheduled;
+  }
+
+  /** @internal live fibers that are blocked on channels */
+  _blocked(): Task[] {
+    return [...this.#live].filter((t) => t.state === 'blocked');
+  }
+
+  /** @internal schedules a deadlock verdict; it is void if anything wakes meanwhile */
+  _suspectDeadlock(): void {
+    if (this.#verdictPending) return;
+    this.#verdictPending = true;
+    const epoch = progressEpoch;
+    const verdict = (): void => {
+      this.#verdictPending = false;
+      if (epoch !== progressEpoch || anySchedulerBusy()) return;
+      const blocked = this._blocked();
+      if (blocked.length === 0) return;
+      this.#fail(new DeadlockError(this.name, blocked.map(reportBlocked)));
+    };
+    if (this.deadlockGraceMs > 0) setTimeout(verdict, this.deadlockGraceMs);
+    else setImmediate(verdict);
+  }
+}
+
+function reportBlocked(task: Task): BlockedFiberReport {
+  const park = task.park as Extract<ParkReason, { kind: 'blocked' }>;
+  const channels = park.channels.map(({ channel, op }) => ({ id: channel.id, name: channel.name, op }));
+  const where =
+    park.op === 'select'
+      ? `select on [${park.channels.map(({ channel, op }) => `${op} ${describeChannel(channel)}`).join(', ')}]`
+      : `${park.op} on ${describeChannel(park.channels[0].channel)}`;
+  return { fiberId: task.id, fiberName: task.name, op: park.op, channels, description: `${task.describe()} blocked in ${where}` };
+}
+
+function anySchedulerBusy(): boolean {
+  for (const s of liveSchedulers) if (s._busy()) return true;
+  return false;
+}
+
+/** Run after every batch: if nothing anywhere can move, suspect the schedulers holding blocked fibers. */
+function checkForDeadlocks(): void {
+  if (anySchedulerBusy()) return;
+  for (const s of liveSchedulers) if (s._blocked().length > 0) s._suspectDeadlock();
+}
+
+/**
+ * The task of the scheduler fiber running now, for a blocking CSP call.
+ * @throws NotInFiberError outside a fiber or in a fiber no Scheduler spawned.
+ * @throws FiberCancelledError if this fiber's scheduler has stopped.
+ */
+export function currentTask(op: string, hint: string): Task {
+  const f = Fiber.current;
+  if (!f) throw notInFiber(op, hint);
+  const task = taskOfFiber.get(f);
+  if (!task) throw notInFiber(op, hint, 'in a Fiber that no Scheduler spawned');
+  if (task.cancelled) throw task.cancelError();
+  return task;
+}
+
+/** The task running now, or undefined (for calls that work anywhere). */
+export function currentTaskOrUndefined(): Task | undefined {
+  const f = Fiber.current;
+  return f ? taskOfFiber.get(f) : undefined;
+}
+
+/** Lets every other ready fiber run once before the calling fiber continues. */
+export function yieldNow(): void {
+  currentTask('yieldNow()', 'outside fibers use `await new Promise(setImmediate)`').suspend({ kind: 'yield' }, undefined);
+}
+
+let defaultScheduler: Scheduler | undefined;
+
+/** The scheduler behind the top-level spawn() and run(). */
+export function getDefaultScheduler(): Scheduler {
+  return (defaultScheduler ??= new Scheduler({ name: 'default' }));
+}
+
+/** spawn() on the default scheduler. */
+export function spawn<T>(fn: () => T, options?: SpawnOptions): SpawnedFiber<T> {
+  return getDefaultScheduler().spawn(fn, options);
+}
+
+/** run() of the default scheduler. */
+export function run(): Promise<void> {
+  return getDefaultScheduler().run();
+}

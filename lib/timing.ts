@@ -1,0 +1,51 @@
+/**
+ * sleep() and wait(): park only the calling fiber on a timer or a promise.
+ * The event loop keeps running meanwhile, other fibers keep being
+ * scheduled, and a sleeping or waiting fiber never counts as deadlocked.
+ * The wake-up only enqueues the fiber; a later batch (a macrotask) resumes
+ * it, never the timer or promise callback itself.
+ */
+import { currentTask } from './scheduler';
+
+/** Largest delay setTimeout honours (it silently turns bigger ones into 1 ms). */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/**
+ * Suspends the calling fiber for `ms` milliseconds (setTimeout semantics).
+ * @throws TypeError / RangeError for a non-number or out-of-range delay.
+ * @throws NotInFiberError outside a scheduler fiber.
+ */
+export function sleep(ms: number): void {
+  if (typeof ms !== 'number') throw new TypeError(`sleep() needs a number of milliseconds, got ${typeof ms}`);
+  if (!(ms >= 0 && ms <= MAX_DELAY_MS)) {
+    throw new RangeError(`sleep() delay must be between 0 and ${MAX_DELAY_MS} ms, got ${ms}`);
+  }
+  const task = currentTask('sleep()', 'outside fibers use `await new Promise((r) => setTimeout(r, ms))`');
+  const timer = setTimeout(() => task.wake(undefined), ms);
+  task.suspend({ kind: 'sleeping' }, () => clearTimeout(timer));
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/**
+ * Suspends the calling fiber until `promise` settles; returns its value or
+ * throws its reason. A non-promise value is returned after one turn.
+ * @throws NotInFiberError outside a scheduler fiber (use `await` there).
+ */
+export function wait<T>(promise: PromiseLike<T> | T): T {
+  const task = currentTask('wait()', 'outside fibers use `await`');
+  let abandoned = false; // the fiber was cancelled: drop the late result
+  Promise.resolve(promise).then(
+    (value) => {
+      if (!abandoned) task.wake({ ok: true, value });
+    },
+    (error: unknown) => {
+      if (!abandoned) task.wake({ ok: false, error });
+    },
+  );
+  const settled = task.suspend<Settled<T>>({ kind: 'waiting' }, () => {
+    abandoned = true;
+  });
+  if (settled.ok) return settled.value;
+  throw settled.error;
+}
