@@ -24,7 +24,7 @@
         "NODE_ADDON_API_DISABLE_DEPRECATED"
       ],
       "cflags": ["-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "cflags_cc": ["-std=gnu++17", "-fno-exceptions"],
+      "cflags_cc": ["-fno-exceptions"],
       "conditions": [
         ["target_arch=='x64' and OS!='win'", {
           "sources": [
