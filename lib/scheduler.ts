@@ -306,16 +306,17 @@ export class Scheduler {
   }
 
   #runBatch(): void {
-    this.#batchScheduled = false;
+    // #batchScheduled stays true while the batch runs, so fibers made ready
+    // meanwhile do not queue a second immediate: one batch per loop turn
     const deadline = performance.now() + this.#budgetMs;
     while (this.#ready.length > 0) {
       this.#resume(this.#ready.shift()!);
       if (performance.now() > deadline) break;
     }
     if (this.#ready.length > 0) {
-      this.#batchScheduled = true;
       setImmediate(() => this.#runBatch());
     } else {
+      this.#batchScheduled = false;
       checkForDeadlocks();
     }
   }
