@@ -333,8 +333,9 @@ export class Scheduler {
       out = fiber.resume(value);
     } catch (err) {
       this.#running = undefined;
-      this.#finish(task, 'failed');
-      if (value !== CANCEL) this.#fail(new SpawnedFiberError(task.id, task.name, err));
+      // a cancelled fiber's own error is dropped: the round already failed
+      if (value === CANCEL) this.#finish(task, 'failed');
+      else this.#fail(new SpawnedFiberError(task.id, task.name, err), task);
       return;
     } finally {
       this.#running = undefined;
@@ -368,11 +369,20 @@ export class Scheduler {
     }
   }
 
-  /** Stops the round: cancels every other fiber and rejects run() with `error`. */
-  #fail(error: unknown): void {
+  /**
+   * Stops the round: `culprit` (the fiber that threw) is finished first —
+   * with #stopping set, so its exit cannot count as "all fibers done" —
+   * then every other fiber is cancelled and run() rejects with `error`.
+   */
+  #fail(error: unknown, culprit?: Task): void {
     const round = this.#round;
-    if (!round || this.#stopping) return; // only the first failure counts
+    if (!round || this.#stopping) {
+      // only the first failure counts
+      if (culprit) this.#finish(culprit, 'failed');
+      return;
+    }
     this.#stopping = true;
+    if (culprit) this.#finish(culprit, 'failed');
     for (const task of [...this.#live]) {
       task.cancelled = true;
       task.cancelCause = error;

@@ -1,0 +1,116 @@
+/** Bad use gets a typed error with a clear message, never a crash or a hang. */
+import {
+  Channel,
+  ChannelClosedError,
+  MAX_CHANNEL_CAPACITY,
+  Scheduler,
+  select,
+  sleep,
+  spawn,
+  wait,
+  yieldNow,
+} from '../../lib/csp';
+import { Fiber } from '../../lib/fiber';
+import { FiberError, NotInFiberError } from '../../lib/errors';
+import { assertBuilt, thrown } from './helpers';
+
+beforeAll(assertBuilt);
+
+describe('bad use', () => {
+  const ch = new Channel<number>(0, { name: 'c' });
+  const blockingCalls: [string, () => unknown, RegExp][] = [
+    ['send', () => ch.send(1), /^Channel\.send\(\) blocks .* \(called outside of a fiber\); from async code use `await ch\.sendAsync/],
+    ['recv', () => ch.recv(), /^Channel\.recv\(\) blocks .*recvAsync/],
+    ['recvOrDone', () => ch.recvOrDone(), /^Channel\.recvOrDone\(\) blocks/],
+    ['for-of', () => [...ch], /^for \(\.\.\. of channel\) blocks .*for await/],
+    ['select', () => select([ch.recvCase()]), /^select\(\) blocks .*default: true/],
+    ['sleep', () => sleep(1), /^sleep\(\) blocks .*setTimeout/],
+    ['wait', () => wait(Promise.resolve(1)), /^wait\(\) blocks .*use `await`/],
+    ['yieldNow', () => yieldNow(), /^yieldNow\(\) blocks/],
+  ];
+
+  test.each(blockingCalls)('%s outside a fiber: NotInFiberError', (_name, call, message) => {
+    const e = thrown(call);
+    expect(e).toBeInstanceOf(NotInFiberError);
+    expect(e).toBeInstanceOf(FiberError);
+    expect(e.code).toBe('ERR_NOT_IN_FIBER');
+    expect(e.message).toMatch(message);
+  });
+
+  test('blocking calls inside a plain Fiber (not spawned by a Scheduler): NotInFiberError saying so', () => {
+    const f = new Fiber(() => blockingCalls.map(([, call]) => thrown(call)));
+    const errors = f.resume() as Error[];
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(NotInFiberError);
+      expect(e.message).toContain('in a Fiber that no Scheduler spawned');
+    }
+    // and nothing was left registered on the channel
+    expect(ch.trySend(1)).toBe(false);
+  });
+
+  test('blocking calls inside a microtask of a scheduler fiber cannot hang the fiber', async () => {
+    // A promise callback never runs inside the fiber (microtasks drain on the
+    // main stack), so the call is simply "outside of a fiber".
+    const s = new Scheduler();
+    let inMicrotask: unknown;
+    s.spawn(() => {
+      void Promise.resolve().then(() => {
+        inMicrotask = thrown(() => ch.recv());
+      });
+    });
+    await s.run();
+    expect(inMicrotask).toBeInstanceOf(NotInFiberError);
+  });
+
+  test('capacity: TypeError for non-numbers, RangeError for negative / fractional / huge', () => {
+    expect(() => new Channel('3' as unknown as number)).toThrow(TypeError);
+    expect(() => new Channel(null as unknown as number)).toThrow('Channel capacity must be a number, got null');
+    for (const bad of [-1, 1.5, NaN, Infinity, MAX_CHANNEL_CAPACITY + 1]) {
+      expect(() => new Channel(bad)).toThrow(RangeError);
+    }
+    expect(() => new Channel(-1)).toThrow(`Channel capacity must be an integer from 0 (unbuffered) to ${MAX_CHANNEL_CAPACITY}, got -1`);
+    expect(new Channel(MAX_CHANNEL_CAPACITY).capacity).toBe(MAX_CHANNEL_CAPACITY);
+    expect(() => new Channel(0, { name: 5 as unknown as string })).toThrow(TypeError);
+  });
+
+  test('spawn of a non-function, or of an async function: TypeError', () => {
+    const s = new Scheduler();
+    for (const bad of [undefined, null, 42, 'fn', {}]) {
+      expect(() => s.spawn(bad as unknown as () => void)).toThrow(TypeError);
+    }
+    expect(() => spawn(null as unknown as () => void)).toThrow('spawn() needs a function, got null');
+    expect(() => s.spawn(async () => 1)).toThrow(/synchronous function/);
+    expect(() => s.spawn(() => 1, { name: 3 as unknown as string })).toThrow(TypeError);
+    expect(s.size).toBe(0);
+  });
+
+  test('bad scheduler options: TypeError / RangeError', () => {
+    expect(() => new Scheduler({ seed: 1.5 })).toThrow(TypeError);
+    expect(() => new Scheduler({ deadlockGraceMs: -1 })).toThrow(RangeError);
+    expect(() => new Scheduler({ batchBudgetMs: 0 })).toThrow(RangeError);
+    expect(() => new Scheduler({ name: 1 as unknown as string })).toThrow(TypeError);
+  });
+
+  test('closed channels: send / trySend / close again throw ChannelClosedError with the channel named', () => {
+    const c = new Channel<number>(2, { name: 'done' });
+    c.close();
+    const e = thrown(() => c.trySend(1));
+    expect(e).toBeInstanceOf(ChannelClosedError);
+    expect(e.message).toBe(`send on a closed channel (channel ${c.id} "done")`);
+    expect(e.channelId).toBe(c.id);
+    expect(e.channelName).toBe('done');
+    expect(() => c.close()).toThrow(`close of a closed channel (channel ${c.id} "done")`);
+  });
+
+  test('an error thrown by a spawned fiber never crashes the process: run() rejects', async () => {
+    const s = new Scheduler();
+    s.spawn(() => {
+      throw 'a string, not an Error';
+    });
+    await expect(s.run()).rejects.toMatchObject({
+      name: 'SpawnedFiberError',
+      message: 'fiber 1 threw a string, not an Error',
+      cause: 'a string, not an Error',
+    });
+  });
+});

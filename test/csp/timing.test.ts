@@ -1,0 +1,168 @@
+/** sleep() and wait(): only the calling fiber parks; timers, I/O and other fibers keep going. */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Channel, Scheduler, sleep, wait, yieldNow } from '../../lib/csp';
+import { assertBuilt, delay } from './helpers';
+
+beforeAll(assertBuilt);
+
+describe('sleep', () => {
+  test('a sleeping fiber lets timers fire and other fibers run; wakes after roughly ms', async () => {
+    const s = new Scheduler();
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 5);
+    const log: string[] = [];
+    let slept = 0;
+    let ticksWhileAsleep = 0;
+    s.spawn(() => {
+      const t0 = Date.now();
+      const before = ticks;
+      sleep(60);
+      slept = Date.now() - t0;
+      ticksWhileAsleep = ticks - before;
+      log.push('sleeper woke');
+    });
+    s.spawn(() => {
+      for (let i = 0; i < 3; i++) {
+        log.push(`busy ${i}`);
+        yieldNow();
+      }
+    });
+    await s.run();
+    clearInterval(interval);
+    expect(log).toEqual(['busy 0', 'busy 1', 'busy 2', 'sleeper woke']);
+    expect(slept).toBeGreaterThanOrEqual(55); // timers may fire a ms early by Date.now()
+    expect(ticksWhileAsleep).toBeGreaterThanOrEqual(1); // intervals coalesce on a loaded machine
+  });
+
+  test('sleepers wake in deadline order; sleep(0) still yields to the loop', async () => {
+    const s = new Scheduler();
+    const order: number[] = [];
+    for (const ms of [30, 10, 20, 0]) {
+      s.spawn(() => {
+        sleep(ms);
+        order.push(ms);
+      });
+    }
+    let immediateRan = false;
+    s.spawn(() => {
+      setImmediate(() => (immediateRan = true));
+      sleep(0);
+      order.push(immediateRan ? -1 : -2);
+    });
+    await s.run();
+    expect(order.slice(-3)).toEqual([10, 20, 30]);
+    expect(order.slice(0, 2).sort()).toEqual([-1, 0]);
+  });
+
+  test('bad delays: TypeError / RangeError', async () => {
+    const s = new Scheduler();
+    const errors: unknown[] = [];
+    s.spawn(() => {
+      for (const bad of ['5', -1, NaN, Infinity, 2 ** 31]) {
+        try {
+          sleep(bad as number);
+        } catch (e) {
+          errors.push((e as Error).name);
+        }
+      }
+    });
+    await s.run();
+    expect(errors).toEqual(['TypeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError']);
+  });
+});
+
+describe('wait', () => {
+  test('resolved, rejected and slow promises, while a setInterval ticks and fs I/O completes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-csp-'));
+    const file = path.join(dir, 'data.txt');
+    const s = new Scheduler();
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 2);
+    const out: Record<string, unknown> = {};
+    let ioDone = false;
+    // plain async I/O running at the same time as the waiting fibers
+    const io = (async () => {
+      await fs.promises.writeFile(file, 'x'.repeat(100_000));
+      const text = await fs.promises.readFile(file, 'utf8');
+      ioDone = text.length === 100_000;
+    })();
+    s.spawn(() => {
+      out.resolved = wait(Promise.resolve(41)) + 1;
+      out.plainValue = wait(7);
+      try {
+        wait(Promise.reject(new TypeError('nope')));
+      } catch (e) {
+        out.rejected = `${(e as Error).name}: ${(e as Error).message}`;
+      }
+      const before = ticks;
+      out.slow = wait(delay(50).then(() => 'slow done'));
+      out.ticksDuringSlow = ticks - before;
+      // a fiber can wait on real I/O too
+      out.read = wait(fs.promises.readFile(__filename, 'utf8')).includes('wait(');
+    });
+    let otherRuns = 0;
+    s.spawn(() => {
+      for (let i = 0; i < 10; i++) {
+        otherRuns++;
+        sleep(1);
+      }
+    });
+    await s.run();
+    await io;
+    clearInterval(interval);
+    fs.rmSync(dir, { recursive: true });
+    expect(out.resolved).toBe(42);
+    expect(out.plainValue).toBe(7);
+    expect(out.rejected).toBe('TypeError: nope');
+    expect(out.slow).toBe('slow done');
+    expect(out.ticksDuringSlow as number).toBeGreaterThanOrEqual(1);
+    expect(out.read).toBe(true);
+    expect(otherRuns).toBe(10);
+    expect(ioDone).toBe(true);
+  });
+
+  test('a fiber waiting on a promise is not deadlocked, even with others blocked on channels', async () => {
+    const s = new Scheduler();
+    const ch = new Channel<string>();
+    let got = '';
+    s.spawn(() => (got = ch.recv()));
+    s.spawn(() => ch.send(wait(delay(40).then(() => 'from the promise'))));
+    await s.run();
+    expect(got).toBe('from the promise');
+  });
+
+  test('thenables work; a late settlement of a cancelled wait is ignored', async () => {
+    const s = new Scheduler();
+    let value: unknown;
+    s.spawn(() => {
+      const thenable = { then: (res: (v: string) => void) => void setTimeout(() => res('thenable'), 5) };
+      value = wait(thenable as unknown as PromiseLike<string>);
+    });
+    await s.run();
+    expect(value).toBe('thenable');
+
+    // a fiber parked in wait() is cancelled when another fiber fails; the promise settles later
+    const s2 = new Scheduler();
+    let resolveLate!: (v: string) => void;
+    const late = new Promise<string>((r) => (resolveLate = r));
+    const log: string[] = [];
+    s2.spawn(() => {
+      try {
+        wait(late);
+        log.push('returned?!');
+      } catch (e) {
+        log.push((e as Error).name);
+      }
+    });
+    s2.spawn(() => {
+      sleep(5);
+      throw new Error('fail');
+    });
+    await expect(s2.run()).rejects.toThrow('threw Error: fail');
+    resolveLate('too late');
+    await delay(5);
+    expect(log).toEqual(['FiberCancelledError']);
+  });
+});
