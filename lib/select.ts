@@ -38,13 +38,16 @@ export interface SelectDefaultResult {
 
 type IndexOf<K> = K extends `${infer N extends number}` ? N : number;
 
-/** One result variant per case, so `r.index === 0` narrows `r.value` to case 0's type. */
+/** The result of one case; distributes over a union of cases (a plain array's element type). */
+type CaseResult<Case, I extends number> =
+  Case extends RecvCase<infer T> ? SelectRecvResult<I, T> : Case extends SendCase<any> ? SelectSendResult<I> : never;
+
+/**
+ * One result variant per case, so `r.index === 0` narrows `r.value` to case
+ * 0's type for a tuple of cases; for a plain array, a union over its cases.
+ */
 export type SelectResult<C extends readonly SelectCase<any>[]> = {
-  [K in keyof C]: C[K] extends RecvCase<infer T>
-    ? SelectRecvResult<IndexOf<K>, T>
-    : C[K] extends SendCase<any>
-      ? SelectSendResult<IndexOf<K>>
-      : never;
+  [K in keyof C]: CaseResult<C[K], IndexOf<K>>;
 }[number];
 
 export interface SelectOptions {
