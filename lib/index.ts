@@ -19,3 +19,6 @@ export function fiberStats(): NativeStats {
   return native.stats();
 }
 export type { NativeStats as FiberStats } from './native';
+
+// Scheduler, channels, select, sleep and wait: CSP on top of fibers.
+export * from './csp';
