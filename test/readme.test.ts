@@ -2,6 +2,7 @@
  * Every example in the README is run: a fenced block preceded by
  * `<!-- example: NAME ... -->` is extracted and executed here.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { buildC, ROOT, runBinary, switcherSources, target } from './helpers/toolchain';
@@ -32,4 +33,26 @@ test('README: the C runtime example compiles and prints what it says', () => {
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   expect(r.stdout).toBe('got 1\ngot 2\ngot 3\nrun: SY_OK: success\n');
+});
+
+function output(name: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const m = readme.match(new RegExp(`<!-- output: ${name} -->\\s*\`\`\`\\n([\\s\\S]*?)\`\`\``));
+  if (!m) throw new Error(`README has no output block named ${name}`);
+  return m[1];
+}
+
+test('README: the Node example prints the output the README shows', () => {
+  const { lang, code } = example('node');
+  expect(lang).toBe('js');
+  const dir = path.join(ROOT, 'build-test', 'readme-node');
+  // a project that depends on this package, as a user's would
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  const link = path.join(dir, 'node_modules', 'switchyard');
+  if (!fs.existsSync(link)) fs.symlinkSync(ROOT, link, 'dir');
+  fs.writeFileSync(path.join(dir, 'example.js'), code);
+  const r = spawnSync(process.execPath, ['example.js'], { cwd: dir, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe(output('node'));
 });
