@@ -250,23 +250,19 @@ function channelCase() {
 function waitCase() {
   const wait = api('wait');
   if (typeof wait === 'string') return 'wait(): ' + wait;
-  const Fiber = api('Fiber');
-  if (typeof Fiber === 'string') return Fiber;
+  const spawn = api('spawn');
+  if (typeof spawn === 'string') return spawn;
+  const run = api('run');
+  if (typeof run === 'string') return run;
+  // wait() suspends a scheduler fiber until the promise settles, so time it in one
   return async (n) => {
     const p = Promise.resolve(1);
-    await new Promise((resolve, reject) => {
-      const f = new Fiber(() => {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += wait(p);
-        return s;
-      });
-      try {
-        const r = f.resume();
-        Promise.resolve(r).then(resolve, reject);
-      } catch (err) {
-        reject(err);
-      }
+    spawn(() => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += wait(p);
+      return s;
     });
+    await run();
   };
 }
 
