@@ -70,6 +70,9 @@ class TlsBackend final : public Backend {
   void SwitchIn(FiberCore* fiber) override {
     Carrier* c = static_cast<Carrier*>(fiber->backend_data);
     uint8_t* live = TlsLiveBlock();
+    // The resumer's own stack limit (V8's default for a thread's stack, or
+    // a carrier's), re-applied after switching back (see RestoreLimit).
+    uintptr_t resumer_limit = StackLimitCurrent(isolate_);
     alignas(16) uint8_t resumer_block[kMaxTlsBlock];
     sy_context resumer_context;
     c->resumer_context = &resumer_context;
@@ -93,6 +96,7 @@ class TlsBackend final : public Backend {
     // at this stack: Isolate::Enter reads it from the TLS stack-start slot.
     isolate_->Enter();
     isolate_->Exit();
+    RestoreLimit(resumer_limit);
   }
 
   void SwitchOut(FiberCore* fiber) override {
@@ -107,6 +111,7 @@ class TlsBackend final : public Backend {
     }
     isolate_->Enter();
     isolate_->Exit();
+    RestoreLimit(CarrierLimit(c));
   }
 
   void Release(FiberCore* fiber) override {
@@ -165,9 +170,21 @@ class TlsBackend final : public Backend {
   }
 
  private:
+  static uintptr_t CarrierLimit(const Carrier* c) {
+    return reinterpret_cast<uintptr_t>(c->stack.base) + kStackMargin;
+  }
+
+  // Unlocker/Locker archive and restore the per-thread StackGuard, but V8
+  // >= 12 also keeps an isolate-wide stack size computed by SetStackLimit
+  // from the TLS stack start (GetStackStart() - limit); it decides whether
+  // code runs on the "central stack", which V8 14 (Node 26) CHECKs when it
+  // throws a stack overflow. Setting the same limit again recomputes it for
+  // the stack we are now on. Harmless where that field does not exist.
+  void RestoreLimit(uintptr_t limit) { isolate_->SetStackLimit(limit); }
+
   void RunOne(Carrier* c) {
     v8::Locker locker(isolate_);
-    isolate_->SetStackLimit(reinterpret_cast<uintptr_t>(c->stack.base) + kStackMargin);
+    isolate_->SetStackLimit(CarrierLimit(c));
     isolate_->Enter();
     isolate_->Exit();
     c->fiber->RunBody();
@@ -211,7 +228,8 @@ class TlsBackend final : public Backend {
 }  // namespace
 
 std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* error) {
-  if (!TlsDiscover(error)) return nullptr;
+  if (!TlsDiscover(isolate, error)) return nullptr;
+  if (!StackLimitDiscover(isolate, error)) return nullptr;
   if (TlsLiveBlock() == nullptr) {
     *error = "this thread has no instance of the executable's TLS block";
     return nullptr;

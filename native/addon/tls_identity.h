@@ -12,6 +12,10 @@
 #include <cstdint>
 #include <string>
 
+namespace v8 {
+class Isolate;
+}
+
 namespace switchyard {
 
 // Upper bound for the block we are willing to copy on every switch.
@@ -23,9 +27,33 @@ struct TlsLayout {
   size_t stack_start_offset = 0; // pointer slot: cached v8::base::Stack::GetStackStart()
 };
 
-// Discovers the layout (once per process). Returns false and fills *error
-// with a human-readable reason when the mechanism cannot be used safely.
-bool TlsDiscover(std::string* error);
+// Where the calling thread's current stack limit can be read. V8 >= 12
+// (Node 24, 26) derives an isolate-wide "stack size" from the last
+// SetStackLimit call (GetStackStart() - limit) and uses it to decide whether
+// the current stack is the "central stack"; Node 26 CHECKs that when it
+// throws a stack overflow. That value is not archived by Unlocker, so after
+// every switch the incoming side must call SetStackLimit(its own limit)
+// again, and the thread's own stack has a limit V8 chose. The words are
+// found by probe inside the StackGuard (v8::internal::Internals::
+// kIsolateStackGuardOffset / kStackGuardSize, public header constants):
+// those that follow two SetStackLimit calls exactly.
+struct StackLimitLayout {
+  static constexpr int kMaxWords = 8;
+  int count = 0;
+  size_t offsets[kMaxWords] = {};  // byte offsets from the v8::Isolate*
+};
+
+// Probes the words (once per process; isolate locked by the calling thread,
+// which must be running on its own thread stack). False + *error: refuse.
+bool StackLimitDiscover(v8::Isolate* isolate, std::string* error);
+// The calling thread's current JS stack limit (the real one, not an
+// interrupt request marker).
+uintptr_t StackLimitCurrent(v8::Isolate* isolate);
+
+// Discovers the layout (once per process; `isolate` must be locked by the
+// calling thread). Returns false and fills *error with a human-readable
+// reason when the mechanism cannot be used safely.
+bool TlsDiscover(v8::Isolate* isolate, std::string* error);
 const TlsLayout& TlsGetLayout();
 
 // The calling thread's live instance of the executable's TLS block.
