@@ -92,24 +92,44 @@ void FinalizeAddonData(Napi::Env, AddonData* d) {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   const char* requested = std::getenv("SWITCHYARD_FIBER_BACKEND");
-  std::string name = requested != nullptr && *requested != '\0' ? requested : "tls";
+  bool by_default = requested == nullptr || *requested == '\0';
+  std::string name = by_default ? "tls" : requested;
 
   std::unique_ptr<Backend> backend;
+  std::string note;  // set when the default had to fall back to 'threads'
   if (name == "tls") {
     std::string error;
-    backend = CreateTlsBackend(v8::Isolate::GetCurrent(), &error);
+    // SWITCHYARD_TEST_TLS_UNAVAILABLE=1 lets tests exercise the fallback.
+    const char* test_fail = std::getenv("SWITCHYARD_TEST_TLS_UNAVAILABLE");
+    if (test_fail != nullptr && std::string(test_fail) == "1")
+      error = "disabled by SWITCHYARD_TEST_TLS_UNAVAILABLE";
+    else
+      backend = CreateTlsBackend(v8::Isolate::GetCurrent(), &error);
+    if (!backend && by_default) {
+      std::string threads_error;
+      backend = CreateThreadsBackend(v8::Isolate::GetCurrent(), &threads_error);
+      if (backend) {
+        note = "switchyard: the 'tls' fiber backend cannot run in this Node (" + error +
+               "); using the slower thread-per-fiber backend 'threads'";
+      } else {
+        error += "; the 'threads' fallback failed too (" + threads_error + ")";
+      }
+    }
     if (!backend) {
       Napi::Error::New(env, "switchyard: the 'tls' fiber backend cannot run in this Node (" +
-                                error + "); the thread-per-fiber fallback is not implemented yet")
+                                error + ")" +
+                                (by_default ? "" : "; SWITCHYARD_FIBER_BACKEND=threads may work"))
           .ThrowAsJavaScriptException();
       return exports;
     }
   } else if (name == "threads") {
-    Napi::Error::New(env,
-                     "switchyard: SWITCHYARD_FIBER_BACKEND=threads: the thread-per-fiber "
-                     "backend is not implemented yet; unset it or use 'tls'")
-        .ThrowAsJavaScriptException();
-    return exports;
+    std::string error;
+    backend = CreateThreadsBackend(v8::Isolate::GetCurrent(), &error);
+    if (!backend) {
+      Napi::Error::New(env, "switchyard: the 'threads' fiber backend cannot run here (" + error + ")")
+          .ThrowAsJavaScriptException();
+      return exports;
+    }
   } else {
     Napi::Error::New(env, "switchyard: unknown SWITCHYARD_FIBER_BACKEND '" + name +
                               "' (expected 'tls' or 'threads')")
@@ -122,6 +142,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData<AddonData, FinalizeAddonData>(data);
 
   exports.Set("backend", Napi::String::New(env, data->runtime->backend()->Name()));
+  if (!note.empty()) exports.Set("backendNote", Napi::String::New(env, note));
   exports.Set("NativeFiber", DefineNativeFiber(env, data));
   exports.Set("yield", Napi::Function::New<FiberYield>(env, "yield"));
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));

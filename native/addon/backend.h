@@ -3,7 +3,8 @@
 // between a resumer and a fiber. Two are planned:
 //   tls      one native stack per fiber, V8 thread identity swapped through
 //            the executable's static TLS block (tls_backend.cc)
-//   threads  one OS thread per fiber with strict handoff (not built yet)
+//   threads  one OS thread per fiber with strict handoff, public V8 API only
+//            (threads_backend.cc)
 #ifndef SWITCHYARD_ADDON_BACKEND_H
 #define SWITCHYARD_ADDON_BACKEND_H
 
@@ -56,6 +57,7 @@ class Backend {
 
 // Each returns nullptr and sets *error when the backend cannot run here.
 std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* error);
+std::unique_ptr<Backend> CreateThreadsBackend(v8::Isolate* isolate, std::string* error);
 
 }  // namespace switchyard
 

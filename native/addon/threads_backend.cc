@@ -1,0 +1,339 @@
+// threads_backend.cc: the fallback backend, public V8 API only. Every fiber
+// body runs on an OS thread of its own; V8 supports one isolate used by many
+// threads through v8::Locker/v8::Unlocker, which archive and restore the
+// per-thread state (ThreadLocalTop, handle scopes, stack guard) and let the
+// GC walk the stacks of threads that gave the isolate away. See
+// ARCHITECTURE.md, "JavaScript fibers".
+//
+// Strict handoff: exactly one of a resumer and its fiber runs at a time. The
+// baton is one futex word per carrier that names whose turn it is; the side
+// that gives up the isolate leaves it through v8::Unlocker *before* passing
+// the baton, so the other side's v8::Locker never contends. A waiter spins
+// a little before sleeping (a futex wake costs tens of microseconds on a
+// small VM, a spin only costs the CPU it burns), and a passer only makes the
+// wake system call when the waiter has announced that it sleeps.
+//
+// Isolate entry: Isolate::Enter/Exit keep a per-isolate stack of entries,
+// not a per-thread one, so an entry held across a handoff would end up
+// interleaved with other threads' entries (and a fiber left suspended at
+// exit would keep the isolate "in use" in Isolate::Dispose). A carrier
+// thread therefore enters the isolate right after taking the lock and exits
+// right before giving it away: the entry stack is the same at every handoff.
+// A native thread (Node's main thread, a worker) keeps Node's own entry and
+// does Enter();Exit() after re-locking, which re-points the heap's stack
+// start (conservative stack scanning) at its own stack again.
+//
+// A *carrier* is one OS thread plus its baton; carriers are pooled (bounded)
+// so a program that keeps creating fibers reuses threads, and with them V8
+// thread ids. Threads of suspended fibers whose JS objects were collected
+// ("orphans") stay blocked on their baton for the rest of the process: their
+// archived frames are still known to V8, so the stack must stay mapped. At
+// process exit they are simply never woken (exit_group ends them).
+#include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#include <v8.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <vector>
+
+#include "backend.h"
+#include "fiber_core.h"
+
+namespace switchyard {
+
+namespace {
+
+// Headroom between V8's JS stack limit and the low end of the thread's
+// stack, for the C++ frames that run below the last JS frame once the limit
+// is hit (same figure as the tls backend).
+constexpr size_t kStackMargin = 128 * 1024;
+// Idle carrier threads kept for reuse.
+constexpr size_t kPoolMax = 64;
+// Waiting for the baton: first up to `spin` polls with a `pause` (only when
+// the other side was awake when we passed it), then `yields` sched_yield()
+// calls, then a futex sleep. Overridable with SWITCHYARD_THREADS_SPIN and
+// SWITCHYARD_THREADS_YIELDS for measurements. Measured on the 2-core VM
+// under load (see threads-backend.test.ts and the report): any spin made the
+// round trip slower (2,000 polls: 60-90 us instead of ~10 us), because the
+// woken peer usually lands on the spinner's own CPU; one sched_yield() lets
+// it run there before we sleep and was the best setting (~8.5 us).
+constexpr uint32_t kDefaultSpin = 0;
+constexpr uint32_t kDefaultYields = 1;
+
+// Baton word: whose turn it is, plus a flag set by a waiter that sleeps.
+constexpr uint32_t kTurnResumer = 0;
+constexpr uint32_t kTurnFiber = 1;
+constexpr uint32_t kTurnExit = 2;  // the carrier thread must end (idle only)
+constexpr uint32_t kTurnMask = 3;
+constexpr uint32_t kSleeping = 4;
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield" ::: "memory");
+#else
+  asm volatile("" ::: "memory");
+#endif
+}
+
+inline long Futex(std::atomic<uint32_t>* word, int op, uint32_t value) {
+  static_assert(sizeof(std::atomic<uint32_t>) == sizeof(uint32_t), "futex word");
+  return syscall(SYS_futex, reinterpret_cast<uint32_t*>(word), op | FUTEX_PRIVATE_FLAG, value,
+                 nullptr, nullptr, 0);
+}
+
+uint32_t NumberFromEnv(const char* name, uint32_t fallback) {
+  const char* s = std::getenv(name);
+  if (s == nullptr || *s == '\0') return fallback;
+  char* end = nullptr;
+  unsigned long v = std::strtoul(s, &end, 10);
+  if (end == s) return fallback;
+  return static_cast<uint32_t>(std::min<unsigned long>(v, 100000000UL));
+}
+
+class ThreadsBackend;
+
+struct Carrier {
+  ThreadsBackend* backend = nullptr;
+  v8::Isolate* isolate = nullptr;
+  pthread_t thread{};
+  size_t stack_size = 0;       // requested (pthread_attr_setstacksize)
+  uintptr_t stack_lo = 0;      // lowest usable address, read by the thread itself
+  std::atomic<uint32_t> baton{kTurnResumer};
+  uint32_t spin = kDefaultSpin;
+  uint32_t yields = kDefaultYields;
+  FiberCore* fiber = nullptr;  // bound fiber (nullptr while pooled or orphaned)
+  bool in_body = false;        // a body started and has not finished
+  bool discard_on_exit = true; // drop V8's per-thread data when the thread ends
+};
+
+// Waits until the baton names one of the turns in `want_mask` (bit per turn)
+// and returns that turn.
+// `peer_awake`: the other side was not asleep when we passed the baton, so
+// it is probably on another CPU and will answer soon: worth spinning. If we
+// had to wake it, the scheduler tends to put it on our CPU (wake-affine), and
+// spinning would only delay it.
+uint32_t WaitTurn(Carrier* c, uint32_t want_mask, bool peer_awake) {
+  auto wanted = [want_mask](uint32_t v) { return ((1u << (v & kTurnMask)) & want_mask) != 0; };
+  uint32_t v = c->baton.load(std::memory_order_acquire);
+  uint32_t spin = peer_awake ? c->spin : 0;
+  for (uint32_t i = 0; i < spin && !wanted(v); i++) {
+    CpuRelax();
+    v = c->baton.load(std::memory_order_acquire);
+  }
+  for (uint32_t i = 0; i < c->yields && !wanted(v); i++) {
+    sched_yield();
+    v = c->baton.load(std::memory_order_acquire);
+  }
+  while (!wanted(v)) {
+    // Announce the sleep; the passer then knows to wake us.
+    if ((v & kSleeping) == 0 &&
+        !c->baton.compare_exchange_weak(v, v | kSleeping, std::memory_order_acq_rel,
+                                        std::memory_order_acquire)) {
+      continue;  // v was reloaded
+    }
+    Futex(&c->baton, FUTEX_WAIT, v | kSleeping);
+    v = c->baton.load(std::memory_order_acquire);
+  }
+  return v & kTurnMask;
+}
+
+// Returns true when the other side was awake (no wake-up was needed).
+bool PassTurn(Carrier* c, uint32_t turn) {
+  uint32_t old = c->baton.exchange(turn, std::memory_order_acq_rel);
+  if ((old & kSleeping) == 0) return true;
+  Futex(&c->baton, FUTEX_WAKE, 1);
+  return false;
+}
+
+// The carrier whose thread this is (nullptr on native threads).
+thread_local Carrier* tl_carrier = nullptr;
+
+class ThreadsBackend final : public Backend {
+ public:
+  explicit ThreadsBackend(v8::Isolate* isolate)
+      : isolate_(isolate),
+        spin_(NumberFromEnv("SWITCHYARD_THREADS_SPIN", kDefaultSpin)),
+        yields_(NumberFromEnv("SWITCHYARD_THREADS_YIELDS", kDefaultYields)) {}
+  ~ThreadsBackend() override { Shutdown(); }
+
+  const char* Name() const override { return "threads"; }
+
+  bool Prepare(FiberCore* fiber) override {
+    Carrier* c = Acquire(fiber->stack_size());
+    if (c == nullptr) return false;
+    c->fiber = fiber;
+    c->in_body = true;
+    fiber->backend_data = c;
+    active_++;
+    return true;
+  }
+
+  void SwitchIn(FiberCore* fiber) override {
+    Carrier* c = static_cast<Carrier*>(fiber->backend_data);
+    Carrier* self = tl_carrier;
+    if (self != nullptr) isolate_->Exit();  // a fiber resuming a fiber
+    {
+      v8::Unlocker unlocker(isolate_);
+      bool awake = PassTurn(c, kTurnFiber);
+      WaitTurn(c, 1u << kTurnResumer, awake);
+    }
+    isolate_->Enter();
+    if (self == nullptr) isolate_->Exit();  // only re-points the stack start
+  }
+
+  void SwitchOut(FiberCore* fiber) override {
+    Carrier* c = static_cast<Carrier*>(fiber->backend_data);
+    isolate_->Exit();
+    {
+      v8::Unlocker unlocker(isolate_);
+      bool awake = PassTurn(c, kTurnResumer);
+      WaitTurn(c, 1u << kTurnFiber, awake);
+    }
+    isolate_->Enter();
+  }
+
+  void Release(FiberCore* fiber) override {
+    Carrier* c = static_cast<Carrier*>(fiber->backend_data);
+    if (c == nullptr) return;
+    fiber->backend_data = nullptr;
+    active_--;
+    c->fiber = nullptr;
+    if (c->in_body) {
+      // Suspended inside a body: V8 holds archived state pointing into this
+      // thread's stack. The thread stays blocked on its baton for good.
+      orphans_.push_back(c);
+      return;
+    }
+    if (pool_.size() < kPoolMax) {
+      pool_.push_back(c);
+    } else {
+      Destroy(c, true);
+    }
+  }
+
+  BackendStats Stats() const override {
+    BackendStats s;
+    s.pooled = pool_.size();
+    s.active = active_;
+    s.orphaned = orphans_.size();
+    s.created = created_;
+    return s;
+  }
+
+  void Shutdown() override {
+    // Idle threads hold no V8 state beyond their per-thread metadata: end
+    // them and wait (the isolate is still alive here). Threads of suspended
+    // fibers are detached and left blocked; their Carrier stays allocated
+    // because they wait on its baton, and the process or the worker's
+    // isolate is going away.
+    for (Carrier* c : pool_) Destroy(c, true);
+    pool_.clear();
+    for (Carrier* c : orphans_) pthread_detach(c->thread);
+    orphans_.clear();
+  }
+
+ private:
+  static void* ThreadMain(void* arg) {
+    Carrier* c = static_cast<Carrier*>(arg);
+    tl_carrier = c;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      void* addr = nullptr;
+      size_t size = 0;
+      if (pthread_attr_getstack(&attr, &addr, &size) == 0) c->stack_lo = reinterpret_cast<uintptr_t>(addr);
+      pthread_attr_destroy(&attr);
+    }
+    for (;;) {
+      uint32_t turn = WaitTurn(c, (1u << kTurnFiber) | (1u << kTurnExit), false);
+      if (turn == kTurnExit) break;
+      RunOne(c);
+      // ~Locker freed this thread's V8 resources; the outcome is in the
+      // fiber's out_* fields. Hand back for good.
+      c->in_body = false;
+      PassTurn(c, kTurnResumer);
+    }
+    if (c->discard_on_exit) c->isolate->DiscardThreadSpecificMetadata();
+    return nullptr;
+  }
+
+  static void RunOne(Carrier* c) {
+    v8::Isolate* isolate = c->isolate;
+    v8::Locker locker(isolate);
+    isolate->Enter();
+    // A new V8 thread gets a limit computed from --stack-size, which does
+    // not fit this thread's stack: put it near the real end.
+    if (c->stack_lo != 0) isolate->SetStackLimit(c->stack_lo + kStackMargin);
+    c->fiber->RunBody();
+    isolate->Exit();
+  }
+
+  Carrier* Acquire(size_t stack_size) {
+    for (size_t i = pool_.size(); i-- > 0;) {
+      if (pool_[i]->stack_size == stack_size) {
+        Carrier* c = pool_[i];
+        pool_.erase(pool_.begin() + static_cast<long>(i));
+        return c;
+      }
+    }
+    Carrier* c = new Carrier();
+    c->backend = this;
+    c->isolate = isolate_;
+    c->stack_size = stack_size;
+    c->spin = spin_;
+    c->yields = yields_;
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) {
+      delete c;
+      return nullptr;
+    }
+    bool ok = pthread_attr_setstacksize(&attr, stack_size) == 0 &&
+              pthread_create(&c->thread, &attr, ThreadMain, c) == 0;
+    pthread_attr_destroy(&attr);
+    if (!ok) {
+      delete c;
+      return nullptr;
+    }
+    created_++;
+    return c;
+  }
+
+  // Only for idle carriers (parked on their baton, not in a body).
+  void Destroy(Carrier* c, bool discard) {
+    c->discard_on_exit = discard;
+    PassTurn(c, kTurnExit);
+    pthread_join(c->thread, nullptr);
+    delete c;
+  }
+
+  v8::Isolate* isolate_;
+  uint32_t spin_;
+  uint32_t yields_;
+  std::vector<Carrier*> pool_;
+  std::vector<Carrier*> orphans_;
+  size_t active_ = 0;
+  size_t created_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> CreateThreadsBackend(v8::Isolate* isolate, std::string* error) {
+  if (!v8::Locker::IsLocked(isolate)) {
+    // Handing the isolate between threads needs the resumer's thread to
+    // hold it through a v8::Locker (Node's main thread and workers do).
+    *error = "the isolate is not held through a v8::Locker on this thread";
+    return nullptr;
+  }
+  return std::unique_ptr<Backend>(new ThreadsBackend(isolate));
+}
+
+}  // namespace switchyard
