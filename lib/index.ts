@@ -22,3 +22,7 @@ export type { NativeStats as FiberStats } from './native';
 
 // Scheduler, channels, select, sleep and wait: CSP on top of fibers.
 export * from './csp';
+
+// For other addons' build files, like node-addon-api: `require('switchyard').include` / `.gyp`.
+// (`switchyard/dist/lib/native-dependency` gives the same without loading this addon.)
+export { include, includeDirs, gyp, cmakeDir } from './native-dependency';

@@ -13,10 +13,16 @@ export const ADDON = path.join(ROOT, 'build', 'Release', 'switchyard.node');
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
 export function assertBuilt(): void {
-  const missing = [DIST_INDEX, ADDON].filter((p) => !fs.existsSync(p));
+  const missing = [DIST_INDEX].filter((p) => !fs.existsSync(p)).map((p) => path.relative(ROOT, p));
+  try {
+    // whatever node-gyp-build would load: build/Release, or the prebuild for this Node
+    require('node-gyp-build').path(ROOT);
+  } catch {
+    missing.push(`${path.relative(ROOT, ADDON)} (or a prebuild for this Node)`);
+  }
   if (missing.length > 0) {
     throw new Error(
-      `fiber tests need a build first: missing ${missing.map((p) => path.relative(ROOT, p)).join(', ')}. ` +
+      `fiber tests need a build first: missing ${missing.join(', ')}. ` +
         'Run `npx tsc -p tsconfig.json && npx node-gyp rebuild` in the package root.',
     );
   }
