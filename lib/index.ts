@@ -14,6 +14,9 @@ import { native, NativeStats } from './native';
 /** The active fiber backend ('tls' or 'threads'); set with SWITCHYARD_FIBER_BACKEND. */
 export const fiberBackend: 'tls' | 'threads' = native.backend;
 
+/** Why the default backend is not 'tls' (e.g. on Node 24+), or undefined. */
+export const fiberBackendNote: string | undefined = native.backendNote;
+
 /** Counters of the native fiber resources, for tests and diagnostics. */
 export function fiberStats(): NativeStats {
   return native.stats();

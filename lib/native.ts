@@ -34,6 +34,8 @@ export interface NativeStats {
 
 export interface NativeBinding {
   readonly backend: 'tls' | 'threads';
+  /** why the default backend is not 'tls', when it is not */
+  readonly backendNote?: string;
   readonly defaultStackSize: number;
   readonly minStackSize: number;
   readonly maxStackSize: number;
