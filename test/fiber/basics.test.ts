@@ -1,10 +1,12 @@
 /** Fiber semantics: values both ways, depth, nesting, exceptions, state. */
 import { Fiber, FiberStateError, fiberBackend } from '../../lib';
+import { DEFAULT_BACKEND } from './helpers';
 
 describe('Fiber basics', () => {
-  test('the tls backend is active by default', () => {
-    expect(fiberBackend).toBe('tls');
-    expect(Fiber.backend).toBe('tls');
+  test('the default backend is active (tls; threads on Node 24+)', () => {
+    const expected = process.env.SWITCHYARD_FIBER_BACKEND || DEFAULT_BACKEND;
+    expect(fiberBackend).toBe(expected);
+    expect(Fiber.backend).toBe(expected);
   });
 
   test('resume/yield pass values both ways', () => {

@@ -1,7 +1,7 @@
 /** Edges of the mechanism: stack overflow, exit with suspended fibers, backend selection. */
 import * as vm from 'vm';
 import { Fiber } from '../../lib';
-import { describeChild, runFixture } from './helpers';
+import { DEFAULT_BACKEND, describeChild, runFixture } from './helpers';
 
 describe('Fiber limits', () => {
   test('unbounded JS recursion in a fiber is a RangeError, catchable inside', () => {
@@ -86,12 +86,13 @@ describe('Fiber limits', () => {
     expect(r.json).toEqual({ sums: [505000, 505000], exits: [0, 0], terminated: 1, mainSum: 505000 });
   });
 
-  test('SWITCHYARD_FIBER_BACKEND selects the backend; threads is not implemented yet', () => {
+  test('SWITCHYARD_FIBER_BACKEND selects the backend; unset gives the default for this Node', () => {
     const tls = runFixture('backend-env.js', [], { SWITCHYARD_FIBER_BACKEND: 'tls' });
     expect(tls.json).toEqual({ loaded: true, backend: 'tls' });
     const threads = runFixture('backend-env.js', [], { SWITCHYARD_FIBER_BACKEND: 'threads' });
-    expect(threads.json.loaded).toBe(false);
-    expect(threads.json.message).toMatch(/threads.*not implemented yet/);
+    expect(threads.json).toEqual({ loaded: true, backend: 'threads' });
+    const unset = runFixture('backend-env.js', [], { SWITCHYARD_FIBER_BACKEND: '' });
+    expect(unset.json).toEqual({ loaded: true, backend: DEFAULT_BACKEND });
     const bogus = runFixture('backend-env.js', [], { SWITCHYARD_FIBER_BACKEND: 'bogus' });
     expect(bogus.json.loaded).toBe(false);
     expect(bogus.json.message).toMatch(/unknown SWITCHYARD_FIBER_BACKEND 'bogus'/);
