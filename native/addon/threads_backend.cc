@@ -8,10 +8,10 @@
 // Strict handoff: exactly one of a resumer and its fiber runs at a time. The
 // baton is one futex word per carrier that names whose turn it is; the side
 // that gives up the isolate leaves it through v8::Unlocker *before* passing
-// the baton, so the other side's v8::Locker never contends. A waiter spins
-// a little before sleeping (a futex wake costs tens of microseconds on a
-// small VM, a spin only costs the CPU it burns), and a passer only makes the
-// wake system call when the waiter has announced that it sleeps.
+// the baton, so the other side's v8::Locker never contends. A waiter may
+// spin (adaptively, off by default: see kDefaultSpin for the measurements)
+// and yields once before sleeping; a passer only makes the wake system call
+// when the waiter has announced that it sleeps.
 //
 // Isolate entry: Isolate::Enter/Exit keep a per-isolate stack of entries,
 // not a per-thread one, so an entry held across a handoff would end up
@@ -57,15 +57,19 @@ namespace {
 constexpr size_t kStackMargin = 128 * 1024;
 // Idle carrier threads kept for reuse.
 constexpr size_t kPoolMax = 64;
-// Waiting for the baton: first up to `spin` polls with a `pause` (only when
-// the other side was awake when we passed it), then `yields` sched_yield()
-// calls, then a futex sleep. Overridable with SWITCHYARD_THREADS_SPIN and
-// SWITCHYARD_THREADS_YIELDS for measurements. Measured on the 2-core VM
-// under load (see threads-backend.test.ts and the report): any spin made the
-// round trip slower (2,000 polls: 60-90 us instead of ~10 us), because the
-// woken peer usually lands on the spinner's own CPU; one sched_yield() lets
-// it run there before we sleep and was the best setting (~8.5 us).
+// Waiting for the baton: first an adaptive spin of up to `spin` polls with
+// a `pause` (see WaitTurn), then `yields` sched_yield() calls, then a futex
+// sleep. SWITCHYARD_THREADS_SPIN / SWITCHYARD_THREADS_YIELDS override them.
+// Measured on the 2-core VM (round trip = resume + yield, medians of 5 runs
+// of 20k): no spin, one yield: 5-5.5 us idle, 8-11 us with load ~12, with
+// rare 40-90 us runs when the two threads sit on different, idle vCPUs (a
+// futex wake then costs an idle-exit); spin 100000: 2 us when the threads
+// happen to run on different vCPUs, but 9-10 us in most runs (both threads
+// share one vCPU: the spin only delays the peer) and 60-1300 us under load.
+// So the default does not spin; one sched_yield() lets a peer woken onto
+// our vCPU run before we sleep (~15% better than sleeping at once).
 constexpr uint32_t kDefaultSpin = 0;
+constexpr uint32_t kSpinFloor = 64;
 constexpr uint32_t kDefaultYields = 1;
 
 // Baton word: whose turn it is, plus a flag set by a waiter that sleeps.
@@ -109,7 +113,8 @@ struct Carrier {
   size_t stack_size = 0;       // requested (pthread_attr_setstacksize)
   uintptr_t stack_lo = 0;      // lowest usable address, read by the thread itself
   std::atomic<uint32_t> baton{kTurnResumer};
-  uint32_t spin = kDefaultSpin;
+  uint32_t spin = kDefaultSpin;       // largest spin budget, in polls
+  uint32_t budget[2] = {0, 0};        // current budgets: waiting as resumer, as fiber
   uint32_t yields = kDefaultYields;
   FiberCore* fiber = nullptr;  // bound fiber (nullptr while pooled or orphaned)
   bool in_body = false;        // a body started and has not finished
@@ -118,17 +123,26 @@ struct Carrier {
 
 // Waits until the baton names one of the turns in `want_mask` (bit per turn)
 // and returns that turn.
-// `peer_awake`: the other side was not asleep when we passed the baton, so
-// it is probably on another CPU and will answer soon: worth spinning. If we
-// had to wake it, the scheduler tends to put it on our CPU (wake-affine), and
-// spinning would only delay it.
-uint32_t WaitTurn(Carrier* c, uint32_t want_mask, bool peer_awake) {
+// `budget` (nullptr: do not spin) adapts the spin to what it achieves: it
+// doubles (up to c->spin) when the turn came while spinning and halves (down
+// to kSpinFloor) when we had to sleep anyway. With idle CPUs both sides end
+// up spinning and no hop needs a system call; when the CPUs are busy (the
+// woken peer then usually lands on the spinner's own CPU, where spinning
+// only delays it) it decays to a short probe.
+uint32_t WaitTurn(Carrier* c, uint32_t want_mask, uint32_t* budget) {
   auto wanted = [want_mask](uint32_t v) { return ((1u << (v & kTurnMask)) & want_mask) != 0; };
   uint32_t v = c->baton.load(std::memory_order_acquire);
-  uint32_t spin = peer_awake ? c->spin : 0;
-  for (uint32_t i = 0; i < spin && !wanted(v); i++) {
-    CpuRelax();
-    v = c->baton.load(std::memory_order_acquire);
+  if (budget != nullptr && c->spin != 0 && !wanted(v)) {
+    uint32_t i = 0;
+    for (; i < *budget && !wanted(v); i++) {
+      CpuRelax();
+      v = c->baton.load(std::memory_order_acquire);
+    }
+    uint32_t floor = std::min(kSpinFloor, c->spin);
+    if (wanted(v))
+      *budget = std::min(c->spin, std::max(floor, *budget * 2));
+    else
+      *budget = std::max(floor, *budget / 2);
   }
   for (uint32_t i = 0; i < c->yields && !wanted(v); i++) {
     sched_yield();
@@ -158,10 +172,60 @@ bool PassTurn(Carrier* c, uint32_t turn) {
 // The carrier whose thread this is (nullptr on native threads).
 thread_local Carrier* tl_carrier = nullptr;
 
+// V8 >= 12 keeps, next to the per-thread stack guard that Unlocker/Locker
+// archive and restore, an isolate-wide stack size that SetStackLimit
+// computes from the calling thread's stack start; V8 14 (Node 26) CHECKs on
+// every throw that the thread is inside that range. After a carrier with a
+// small stack ran, a throw deep in the main thread aborted the process. So
+// each side sets its own limit again after every handoff. A native thread's
+// limit is V8's (or Node's) choice and public API has no getter for it: it
+// is measured once, below, by a JS recursion to the limit that records the
+// deepest C++ callback frame (at most a few hundred bytes below the real
+// limit, i.e. the thread gets that much more headroom).
+int V8Major() { return std::atoi(v8::V8::GetVersion()); }
+
+thread_local uintptr_t tl_probe_low = 0;
+
+void ProbeRecord(const v8::FunctionCallbackInfo<v8::Value>&) {
+  uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  if (here < tl_probe_low) tl_probe_low = here;
+}
+
+// The calling (native) thread's JS stack limit, approximately; 0 if the
+// probe could not run.
+uintptr_t ProbeStackLimit(v8::Isolate* isolate) {
+  v8::HandleScope handle_scope(isolate);
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  if (context.IsEmpty()) return 0;
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Function> record;
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> probe;
+  const char* source =
+      "(function (record) {"
+      "  function down() { record(); down(); }"
+      "  try { down(); } catch (e) { return e instanceof RangeError; }"
+      "  return false;"
+      "})";
+  if (!v8::Function::New(context, ProbeRecord).ToLocal(&record) ||
+      !v8::Script::Compile(context, v8::String::NewFromUtf8(isolate, source).ToLocalChecked())
+           .ToLocal(&script) ||
+      !script->Run(context).ToLocal(&probe) || !probe->IsFunction())
+    return 0;
+  tl_probe_low = ~uintptr_t{0};
+  v8::Local<v8::Value> arg = record;
+  v8::Local<v8::Value> overflowed;
+  if (!probe.As<v8::Function>()->Call(context, v8::Undefined(isolate), 1, &arg).ToLocal(&overflowed) ||
+      !overflowed->IsTrue() || tl_probe_low == ~uintptr_t{0})
+    return 0;
+  return tl_probe_low;
+}
+
 class ThreadsBackend final : public Backend {
  public:
-  explicit ThreadsBackend(v8::Isolate* isolate)
+  ThreadsBackend(v8::Isolate* isolate, uintptr_t native_limit)
       : isolate_(isolate),
+        native_limit_(native_limit),
         spin_(NumberFromEnv("SWITCHYARD_THREADS_SPIN", kDefaultSpin)),
         yields_(NumberFromEnv("SWITCHYARD_THREADS_YIELDS", kDefaultYields)) {}
   ~ThreadsBackend() override { Shutdown(); }
@@ -184,11 +248,16 @@ class ThreadsBackend final : public Backend {
     if (self != nullptr) isolate_->Exit();  // a fiber resuming a fiber
     {
       v8::Unlocker unlocker(isolate_);
-      bool awake = PassTurn(c, kTurnFiber);
-      WaitTurn(c, 1u << kTurnResumer, awake);
+      PassTurn(c, kTurnFiber);
+      WaitTurn(c, 1u << kTurnResumer, &c->budget[0]);
     }
     isolate_->Enter();
-    if (self == nullptr) isolate_->Exit();  // only re-points the stack start
+    if (self == nullptr) {
+      isolate_->Exit();  // only re-points the stack start
+      if (native_limit_ != 0) isolate_->SetStackLimit(native_limit_);
+    } else {
+      SetCarrierLimit(self);
+    }
   }
 
   void SwitchOut(FiberCore* fiber) override {
@@ -196,10 +265,11 @@ class ThreadsBackend final : public Backend {
     isolate_->Exit();
     {
       v8::Unlocker unlocker(isolate_);
-      bool awake = PassTurn(c, kTurnResumer);
-      WaitTurn(c, 1u << kTurnFiber, awake);
+      PassTurn(c, kTurnResumer);
+      WaitTurn(c, 1u << kTurnFiber, &c->budget[1]);
     }
     isolate_->Enter();
+    SetCarrierLimit(c);
   }
 
   void Release(FiberCore* fiber) override {
@@ -254,7 +324,7 @@ class ThreadsBackend final : public Backend {
       pthread_attr_destroy(&attr);
     }
     for (;;) {
-      uint32_t turn = WaitTurn(c, (1u << kTurnFiber) | (1u << kTurnExit), false);
+      uint32_t turn = WaitTurn(c, (1u << kTurnFiber) | (1u << kTurnExit), nullptr);
       if (turn == kTurnExit) break;
       RunOne(c);
       // ~Locker freed this thread's V8 resources; the outcome is in the
@@ -266,13 +336,17 @@ class ThreadsBackend final : public Backend {
     return nullptr;
   }
 
+  // A new V8 thread gets a limit computed from --stack-size, which does not
+  // fit this thread's stack: put it near the real end.
+  static void SetCarrierLimit(Carrier* c) {
+    if (c->stack_lo != 0) c->isolate->SetStackLimit(c->stack_lo + kStackMargin);
+  }
+
   static void RunOne(Carrier* c) {
     v8::Isolate* isolate = c->isolate;
     v8::Locker locker(isolate);
     isolate->Enter();
-    // A new V8 thread gets a limit computed from --stack-size, which does
-    // not fit this thread's stack: put it near the real end.
-    if (c->stack_lo != 0) isolate->SetStackLimit(c->stack_lo + kStackMargin);
+    SetCarrierLimit(c);
     c->fiber->RunBody();
     isolate->Exit();
   }
@@ -290,6 +364,7 @@ class ThreadsBackend final : public Backend {
     c->isolate = isolate_;
     c->stack_size = stack_size;
     c->spin = spin_;
+    c->budget[0] = c->budget[1] = spin_;
     c->yields = yields_;
     pthread_attr_t attr;
     if (pthread_attr_init(&attr) != 0) {
@@ -316,6 +391,7 @@ class ThreadsBackend final : public Backend {
   }
 
   v8::Isolate* isolate_;
+  uintptr_t native_limit_;  // the resumer thread's own limit (V8 >= 12), or 0
   uint32_t spin_;
   uint32_t yields_;
   std::vector<Carrier*> pool_;
@@ -333,7 +409,15 @@ std::unique_ptr<Backend> CreateThreadsBackend(v8::Isolate* isolate, std::string*
     *error = "the isolate is not held through a v8::Locker on this thread";
     return nullptr;
   }
-  return std::unique_ptr<Backend>(new ThreadsBackend(isolate));
+  uintptr_t native_limit = 0;
+  if (V8Major() >= 12) {
+    native_limit = ProbeStackLimit(isolate);
+    if (native_limit == 0) {
+      *error = "could not measure this thread's JS stack limit";
+      return nullptr;
+    }
+  }
+  return std::unique_ptr<Backend>(new ThreadsBackend(isolate, native_limit));
 }
 
 }  // namespace switchyard

@@ -139,6 +139,27 @@ describe('threads backend: semantics and resources', () => {
     expect(big.max).toBeGreaterThan(mid.max * 4);
   });
 
+  test('each thread keeps its own stack limit across handoffs (deep throws after a small-stack fiber ran)', () => {
+    // V8 >= 12 also keeps an isolate-wide stack size that V8 14 checks on
+    // every throw; without re-applying each side's limit after a handoff,
+    // the main thread's next deep throw aborted the process on Node 26.
+    const code = `
+      const overflow = () => { const r = (n) => r(n + 1) + 1; try { r(0); } catch (e) { return e instanceof RangeError; } return false; };
+      const out = {};
+      new Fiber(() => 1, { stackSize: 256 * 1024 }).resume();
+      out.main = overflow();
+      const small = new Fiber(() => { Fiber.yield(); return overflow(); }, { stackSize: 256 * 1024 });
+      const big = new Fiber(() => { small.resume(); const a = overflow(); Fiber.yield(); return [a, small.resume(), overflow()]; }, { stackSize: 4 * 1024 * 1024 });
+      big.resume();
+      out.mainAgain = overflow();
+      out.nested = big.resume();
+      out.mainLast = overflow();
+      console.log(JSON.stringify(out));`;
+    const r = runNode(code);
+    expectClean(r);
+    expect(r.json).toEqual({ main: true, mainAgain: true, nested: [true, true, true], mainLast: true });
+  });
+
   test('GC with suspended fibers on other threads (compaction, conservative scanning)', () => {
     for (const flags of [['--expose-gc', '--stress-compaction'], ['--expose-gc', '--conservative-stack-scanning']]) {
       const code = `
