@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { assertBuilt, ChildResult, describeChild, ROOT } from './helpers';
+import { assertBuilt, ChildResult, DEFAULT_BACKEND, describeChild, ROOT } from './helpers';
 
 const INDEX = JSON.stringify(path.join(ROOT, 'dist', 'lib', 'index.js'));
 const NATIVE = JSON.stringify(path.join(ROOT, 'dist', 'lib', 'native.js'));
@@ -60,12 +60,18 @@ describe('threads backend: selection', () => {
     const r = runNode(code, { SWITCHYARD_TEST_TLS_UNAVAILABLE: '1' });
     expectClean(r);
     expect(r.json.backend).toBe('threads');
-    expect(r.json.note).toMatch(/'tls' fiber backend cannot run.*using the slower thread-per-fiber backend 'threads'/);
+    // (on Node 24+ the default is threads anyway, with its own note)
+    expect(r.json.note).toMatch(
+      DEFAULT_BACKEND === 'tls'
+        ? /'tls' fiber backend cannot run.*using the slower thread-per-fiber backend 'threads'/
+        : /thread-per-fiber backend 'threads'/,
+    );
     expect([r.json.a, r.json.b]).toEqual([2, 10]);
-    // with tls working, the default stays tls and has no note
+    // with tls working, the default is this Node's default, with a note only if it is not tls
     const d = runNode(`console.log(JSON.stringify({ backend: lib.fiberBackend, note: native.backendNote ?? null }))`, {});
     expectClean(d);
-    expect(d.json).toEqual({ backend: 'tls', note: null });
+    expect(d.json.backend).toBe(DEFAULT_BACKEND);
+    expect(d.json.note === null).toBe(DEFAULT_BACKEND === 'tls');
   });
 
   test('an explicit tls request that cannot run is an error, not a silent fallback', () => {
