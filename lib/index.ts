@@ -14,7 +14,7 @@ import { native, NativeStats } from './native';
 /** The active fiber backend ('tls' or 'threads'); set with SWITCHYARD_FIBER_BACKEND. */
 export const fiberBackend: 'tls' | 'threads' = native.backend;
 
-/** Why the default backend is not 'tls' (e.g. on Node 24+), or undefined. */
+/** A caution about the backend in use (a fallback to 'threads', or experimental Node 24+), or undefined. */
 export const fiberBackendNote: string | undefined = native.backendNote;
 
 /** Counters of the native fiber resources, for tests and diagnostics. */

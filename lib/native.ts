@@ -34,7 +34,7 @@ export interface NativeStats {
 
 export interface NativeBinding {
   readonly backend: 'tls' | 'threads';
-  /** why the default backend is not 'tls', when it is not */
+  /** a caution about the backend in use (fallback to 'threads', experimental Node 24+) */
   readonly backendNote?: string;
   readonly defaultStackSize: number;
   readonly minStackSize: number;

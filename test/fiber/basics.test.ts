@@ -3,7 +3,7 @@ import { Fiber, FiberStateError, fiberBackend } from '../../lib';
 import { DEFAULT_BACKEND } from './helpers';
 
 describe('Fiber basics', () => {
-  test('the default backend is active (tls; threads on Node 24+)', () => {
+  test('the default backend (tls) is active unless another is requested', () => {
     const expected = process.env.SWITCHYARD_FIBER_BACKEND || DEFAULT_BACKEND;
     expect(fiberBackend).toBe(expected);
     expect(Fiber.backend).toBe(expected);

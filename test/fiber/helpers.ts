@@ -12,8 +12,8 @@ export const DIST_INDEX = path.join(ROOT, 'dist', 'lib', 'index.js');
 export const ADDON = path.join(ROOT, 'build', 'Release', 'switchyard.node');
 export const FIXTURES = path.join(__dirname, 'fixtures');
 
-/** The backend chosen when none is requested: 'threads' on V8 13+ (Node 24+), where tls is not yet trusted. */
-export const DEFAULT_BACKEND: 'tls' | 'threads' = Number(process.versions.v8.split('.')[0]) >= 13 ? 'threads' : 'tls';
+/** The backend chosen when none is requested. */
+export const DEFAULT_BACKEND: 'tls' | 'threads' = 'tls';
 
 export function assertBuilt(): void {
   const missing = [DIST_INDEX].filter((p) => !fs.existsSync(p)).map((p) => path.relative(ROOT, p));
