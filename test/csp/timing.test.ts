@@ -37,7 +37,9 @@ describe('sleep', () => {
   });
 
   test('sleepers wake in deadline order; sleep(0) still yields to the loop', async () => {
-    const s = new Scheduler();
+    // one batch for all the sleep() calls: on a loaded machine the default
+    // 10 ms budget could split them across batches and shift their deadlines
+    const s = new Scheduler({ batchBudgetMs: 60_000 });
     const order: number[] = [];
     for (const ms of [30, 10, 20, 0]) {
       s.spawn(() => {
