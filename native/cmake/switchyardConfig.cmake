@@ -16,23 +16,6 @@ endif()
 
 get_filename_component(_sy_root "${CMAKE_CURRENT_LIST_DIR}/../.." ABSOLUTE)
 
-string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" _sy_processor)
-if(_sy_processor MATCHES "^(x86_64|amd64|x64)$")
-  set(_sy_abi x86_64_sysv)
-elseif(_sy_processor MATCHES "^(aarch64|arm64)$")
-  if(APPLE)
-    set(_sy_abi aarch64_apple)
-  else()
-    set(_sy_abi aarch64_aapcs64)
-  endif()
-elseif(_sy_processor MATCHES "^riscv64$")
-  set(_sy_abi riscv64_lp64d)
-else()
-  set(switchyard_FOUND FALSE)
-  set(switchyard_NOT_FOUND_MESSAGE "switchyard: no generated context switcher for processor '${CMAKE_SYSTEM_PROCESSOR}'")
-  return()
-endif()
-
 get_property(_sy_languages GLOBAL PROPERTY ENABLED_LANGUAGES)
 foreach(_sy_lang C ASM)
   if(NOT _sy_lang IN_LIST _sy_languages)
@@ -40,23 +23,14 @@ foreach(_sy_lang C ASM)
   endif()
 endforeach()
 
-set(_sy_sources)
-foreach(_sy_f errors stack switch coro sched chan select overflow)
-  list(APPEND _sy_sources "${_sy_root}/native/src/${_sy_f}.c")
-endforeach()
-list(APPEND _sy_sources
-  "${_sy_root}/native/gen/context_${_sy_abi}.S"
-  "${_sy_root}/native/gen/context_make_${_sy_abi}.c")
-
-add_library(switchyard_runtime_pkg STATIC ${_sy_sources})
+include("${CMAKE_CURRENT_LIST_DIR}/switchyard-runtime.cmake")
+switchyard_add_runtime(switchyard_runtime_pkg "${_sy_root}" _sy_abi)
+if(NOT _sy_abi)
+  set(switchyard_FOUND FALSE)
+  set(switchyard_NOT_FOUND_MESSAGE "switchyard: no generated context switcher for processor '${CMAKE_SYSTEM_PROCESSOR}'")
+  return()
+endif()
 add_library(switchyard::runtime ALIAS switchyard_runtime_pkg)
-target_include_directories(switchyard_runtime_pkg
-  PUBLIC "${_sy_root}/native/include"
-  PRIVATE "${_sy_root}/native/gen")
-set_target_properties(switchyard_runtime_pkg PROPERTIES
-  POSITION_INDEPENDENT_CODE ON
-  C_STANDARD 11
-  C_EXTENSIONS ON)
 
 set(switchyard_ABI ${_sy_abi})
 set(switchyard_INCLUDE_DIRS "${_sy_root}/native/include")

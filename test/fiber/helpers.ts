@@ -54,14 +54,17 @@ export function runFixture(
     timeout: timeoutMs,
     maxBuffer: 64 * 1024 * 1024,
   });
-  const lines = (r.stdout ?? '').trim().split('\n');
-  let json: any;
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', json: lastJsonLine(r.stdout) };
+}
+
+/** A child's result: the last line of its stdout parsed as JSON, or undefined. */
+export function lastJsonLine(stdout: string | null | undefined): any {
+  const lines = (stdout ?? '').trim().split('\n');
   try {
-    json = JSON.parse(lines[lines.length - 1]);
+    return JSON.parse(lines[lines.length - 1]);
   } catch {
-    json = undefined;
+    return undefined;
   }
-  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', json };
 }
 
 /** A readable failure message for a child that did not exit cleanly. */

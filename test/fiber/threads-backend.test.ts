@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { assertBuilt, ChildResult, DEFAULT_BACKEND, describeChild, ROOT } from './helpers';
+import { assertBuilt, ChildResult, DEFAULT_BACKEND, describeChild, lastJsonLine, ROOT } from './helpers';
 
 const INDEX = JSON.stringify(path.join(ROOT, 'dist', 'lib', 'index.js'));
 const NATIVE = JSON.stringify(path.join(ROOT, 'dist', 'lib', 'native.js'));
@@ -33,14 +33,7 @@ function runNode(
     maxBuffer: 16 * 1024 * 1024,
   });
   const ms = Date.now() - t0;
-  const lines = (r.stdout ?? '').trim().split('\n');
-  let json: any;
-  try {
-    json = JSON.parse(lines[lines.length - 1]);
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', json, ms };
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', json: lastJsonLine(r.stdout), ms };
 }
 
 function expectClean(r: ChildResult, status = 0): void {
