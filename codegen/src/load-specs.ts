@@ -42,8 +42,11 @@ export function loadSpecs(specDir: string = DEFAULT_SPEC_DIR): LoadedSpec[] {
     },
     skipAddingFilesFromTsConfig: true,
   });
-  const files = project.addSourceFilesAtPaths(path.join(specDir, '*.ts'));
-  if (files.length === 0) throw new SpecLoadError(`no spec files in ${specDir}`);
+  if (!fs.existsSync(specDir)) throw new SpecLoadError(`spec directory ${specDir} does not exist`);
+  // the .ts files of this one directory: a plain listing, no glob semantics
+  const names = fs.readdirSync(specDir).filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts')).sort();
+  if (names.length === 0) throw new SpecLoadError(`no spec files in ${specDir}`);
+  const files = names.map((name) => project.addSourceFileAtPath(path.join(specDir, name)));
 
   const diagnostics = project.getPreEmitDiagnostics();
   if (diagnostics.length > 0) {
