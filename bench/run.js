@@ -113,11 +113,16 @@ function gcc(args) {
   return { ok: r.status === 0, stderr: (r.stderr || '') + (r.error ? String(r.error) : '') };
 }
 
-/** the generated switcher for this machine */
+/**
+ * The generated switcher for the machine gcc builds for. The native bench is
+ * a host program: under an emulated node (the arm64 suite in qemu) os.arch()
+ * is the emulated one, not the compiler's.
+ */
 function switcherSources() {
-  const arch = os.arch();
-  const abi = arch === 'x64' ? 'x86_64_sysv' : arch === 'arm64' ? 'aarch64_aapcs64' : arch === 'riscv64' ? 'riscv64_lp64d' : null;
-  if (!abi || process.platform !== 'linux') throw new Error(`bench: no generated switcher for ${process.platform}/${arch}`);
+  const machine = spawnSync('gcc', ['-dumpmachine'], { encoding: 'utf8' }).stdout.trim();
+  const cpu = machine.split('-')[0];
+  const abi = cpu === 'x86_64' ? 'x86_64_sysv' : cpu === 'aarch64' ? 'aarch64_aapcs64' : cpu === 'riscv64' ? 'riscv64_lp64d' : null;
+  if (!abi || !machine.includes('linux')) throw new Error(`bench: no generated switcher for gcc's target '${machine || 'unknown'}'`);
   return [`native/gen/context_${abi}.S`, `native/gen/context_make_${abi}.c`];
 }
 
