@@ -84,7 +84,9 @@ function runSuites(opts) {
   }
   console.log(`${label}: backend ${p.backend}; running jest ${opts.suites.join(' ')}`);
   const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
-  const argv = [...runnerFor(opts.arch, node.bin), jest, '--ci', ...(opts.jestArgs || []), ...opts.suites];
+  // emulation is several times slower: give each test (and its child processes, see test/fiber/helpers.ts) more time
+  const emulated = runnerFor(opts.arch, node.bin).length > 1 ? ['--testTimeout=1200000'] : [];
+  const argv = [...runnerFor(opts.arch, node.bin), jest, '--ci', ...emulated, ...(opts.jestArgs || []), ...opts.suites];
   const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: 'inherit' });
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   const ok = r.status === 0;

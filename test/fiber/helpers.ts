@@ -45,7 +45,8 @@ export function runFixture(
   name: string,
   flags: string[] = [],
   env: Record<string, string> = {},
-  timeoutMs = 240_000,
+  // several times longer when this node runs under emulation (scripts/jest-on-node.js sets the variable)
+  timeoutMs = process.env.SWITCHYARD_EMULATED_NODE ? 900_000 : 240_000,
 ): ChildResult {
   assertBuilt();
   const r = spawnSync(process.execPath, [...flags, path.join(FIXTURES, name)], {
