@@ -98,11 +98,12 @@ describe('scheduler', () => {
     let ticks = 0;
     const interval = setInterval(() => ticks++, 1);
     let rounds = 0;
-    const start = Date.now();
     s.spawn(() => {
-      // ~150 ms of busy work split by yields: without the loop getting turns,
-      // the interval could not tick
-      while (Date.now() - start < 150) {
+      // 40 rounds of 1 ms busy work split by yields (a count, not a time
+      // window, so a slow machine cannot shrink it): with a 2 ms batch budget
+      // the loop gets a turn about every other round; without those turns
+      // the interval could not tick at all
+      for (let i = 0; i < 40; i++) {
         const until = Date.now() + 1;
         while (Date.now() < until);
         rounds++;
@@ -117,8 +118,8 @@ describe('scheduler', () => {
     syncAfterSpawn = false;
     await s.run();
     clearInterval(interval);
-    expect(rounds).toBeGreaterThan(20);
-    expect(ticks).toBeGreaterThan(5); // ~1 per batch; loose because CI machines are loaded
+    expect(rounds).toBe(40);
+    expect(ticks).toBeGreaterThan(5); // ~1 per batch (~20 batches); loose because CI machines are loaded
   });
 
   test('run() with nothing spawned resolves; the scheduler is reusable after a round', async () => {
