@@ -6,11 +6,16 @@
  *
  *   node bench/js/cases.js list
  *   node bench/js/cases.js run CASE [--reps N] [--rep-ms MS] [--noop PATH]
+ *   node bench/js/cases.js count CASE N [--noop PATH]
  *
  * `run` prints one JSON line: {case, unit, iters, reps: [ns/op...], note}
  * or {case, skipped: reason}. Each repetition is one long timed region
  * (process.hrtime.bigint() before and after n iterations), all with the same
  * n, chosen so that one lasts about --rep-ms; warm-up runs come first.
+ *
+ * `count` warms up, then runs exactly N iterations untimed: for counting
+ * instructions with `perf stat` (two values of N, the difference per
+ * iteration), a figure that load on the machine does not move.
  *
  * The fiber API comes from the built package (dist/lib, `npm run build`).
  * APIs that do not exist yet make their cases print a skip, never fail.
@@ -20,7 +25,11 @@
 const path = require('path');
 const fs = require('fs');
 
-const ROOT = path.resolve(__dirname, '..', '..');
+// SWITCHYARD_BENCH_ROOT: measure another checkout's build with these cases
+// (bench/js/ab.js compares trees that way).
+const ROOT = process.env.SWITCHYARD_BENCH_ROOT
+  ? path.resolve(process.env.SWITCHYARD_BENCH_ROOT)
+  : path.resolve(__dirname, '..', '..');
 
 /**
  * @typedef {{ name: string, note: string, ops?: number,
@@ -306,13 +315,14 @@ async function main() {
     for (const c of CASES) console.log(c.name);
     return;
   }
-  if (argv[0] !== 'run' || !argv[1]) {
-    console.error('usage: cases.js list | run CASE [--reps N] [--rep-ms MS] [--noop PATH]');
+  if ((argv[0] !== 'run' && argv[0] !== 'count') || !argv[1]) {
+    console.error('usage: cases.js list | run CASE [--reps N] [--rep-ms MS] [--noop PATH] | count CASE N [--noop PATH]');
     process.exit(2);
   }
   let reps = 9;
   let repMs = 100;
-  for (let i = 2; i + 1 < argv.length; i += 2) {
+  const count = argv[0] === 'count' ? Number(argv[2]) : 0;
+  for (let i = argv[0] === 'count' ? 3 : 2; i + 1 < argv.length; i += 2) {
     if (argv[i] === '--reps') reps = Number(argv[i + 1]);
     else if (argv[i] === '--rep-ms') repMs = Number(argv[i + 1]);
     else if (argv[i] === '--noop') noopPath = path.resolve(argv[i + 1]);
@@ -321,6 +331,14 @@ async function main() {
   if (!c) {
     console.error(`cases.js: unknown case ${argv[1]}`);
     process.exit(2);
+  }
+  if (argv[0] === 'count') {
+    const fn = c.setup();
+    if (typeof fn === 'string') throw new Error(`${c.name} skipped: ${fn}`);
+    // the same warm-up for every N, so that it cancels out in the difference
+    for (let k = 0; k < 20; k++) await fn(5000);
+    await fn(count);
+    return;
   }
   const result = await runCase(c, reps, repMs);
   process.stdout.write(JSON.stringify(result) + '\n');
