@@ -17,8 +17,9 @@ import { native, NativeFiber, NativeFiberState } from './native';
 export type FiberState = 'created' | 'suspended' | 'running' | 'done';
 
 // The addon's exports object is in dictionary mode; a local binding keeps
-// the property lookup off the yield path.
-const nativeYield = native.yield;
+// the property lookup off the yield path. NativeFiber.yield is a plain V8
+// callback; the N-API export is the fallback for older binaries.
+const nativeYield = native.NativeFiber.yield ?? native.yield;
 
 const STATE_NAMES: readonly FiberState[] = ['created', 'suspended', 'running', 'done'];
 

@@ -39,7 +39,12 @@ export interface NativeBinding {
   readonly defaultStackSize: number;
   readonly minStackSize: number;
   readonly maxStackSize: number;
-  NativeFiber: new (body: (value: unknown) => unknown, stackSize?: number) => NativeFiber;
+  NativeFiber: {
+    new (body: (value: unknown) => unknown, stackSize?: number): NativeFiber;
+    /** yield as a plain V8 callback (absent from addons built before it existed) */
+    readonly yield?: (value: unknown) => unknown;
+  };
+  /** yield through N-API (slower than NativeFiber.yield) */
   yield(value: unknown): unknown;
   setErrorFactory(factory: (code: string, message: string) => Error): void;
   stats(): NativeStats;

@@ -12,8 +12,10 @@
  * Each round runs every (tree, case) once, in a fresh node process, with
  * these cases.js (the tree only provides dist/lib and the addon, through
  * SWITCHYARD_BENCH_ROOT); a process reports the median of 3 repetitions.
- * The table gives, per tree and case, the median over rounds, min, max, and
- * the median of the per-round ratio to the first case (the baseline).
+ * The table gives, per tree and case, the median over rounds, min, max, the
+ * median of the per-round ratio to the first case (the baseline), and the
+ * same median (and min) in CPU time of the process: on a loaded machine the
+ * time spent descheduled drops out of it.
 
  * --tree NAME=DIR@NODE runs that tree with another node binary.
  */
@@ -77,7 +79,7 @@ function timeCase(o, tree, c) {
   if (r.status !== 0 || !line) throw new Error(`${tree.name} ${c}: exit ${r.status}: ${(r.stderr || '').trim().slice(-400)}`);
   const j = JSON.parse(line);
   if (j.skipped) throw new Error(`${tree.name} ${c}: skipped: ${j.skipped}`);
-  return median(j.reps);
+  return { wall: median(j.reps), cpu: j.cpuReps ? median(j.cpuReps) : NaN };
 }
 
 function main() {
@@ -86,12 +88,16 @@ function main() {
   const t = {};
   /** @type {Record<string, Record<string, number[]>>} */
   const ratio = {};
+  /** @type {Record<string, Record<string, number[]>>} */
+  const cpu = {};
   for (const tree of o.trees) {
     t[tree.name] = {};
     ratio[tree.name] = {};
+    cpu[tree.name] = {};
     for (const c of o.cases) {
       t[tree.name][c] = [];
       ratio[tree.name][c] = [];
+      cpu[tree.name][c] = [];
     }
   }
   for (let r = 0; r < o.rounds; r++) {
@@ -101,19 +107,30 @@ function main() {
       const row = {};
       for (const c of o.cases) row[c] = timeCase(o, tree, c);
       for (const c of o.cases) {
-        t[tree.name][c].push(row[c]);
-        ratio[tree.name][c].push(row[c] / row[o.cases[0]]);
+        t[tree.name][c].push(row[c].wall);
+        cpu[tree.name][c].push(row[c].cpu);
+        ratio[tree.name][c].push(row[c].wall / row[o.cases[0]].wall);
       }
     }
     process.stderr.write(`round ${r + 1}/${o.rounds}\n`);
   }
   const lines = [];
   lines.push(`median of ${o.rounds} rounds (each: one process, median of 3 reps of ~${o.repMs} ms); ratio = per-round case / ${o.cases[0]}, median`);
-  lines.push(['tree', 'case', 'median ns', 'min', 'max', 'ratio'].join('\t'));
+  lines.push(['tree', 'case', 'median ns', 'min', 'max', 'ratio', 'cpu ns', 'cpu min'].join('\t'));
   for (const tree of o.trees) {
     for (const c of o.cases) {
       const xs = t[tree.name][c];
-      const cells = [tree.name, c, median(xs).toFixed(1), Math.min(...xs).toFixed(1), Math.max(...xs).toFixed(1), median(ratio[tree.name][c]).toFixed(2)];
+      const cs = cpu[tree.name][c];
+      const cells = [
+        tree.name,
+        c,
+        median(xs).toFixed(1),
+        Math.min(...xs).toFixed(1),
+        Math.max(...xs).toFixed(1),
+        median(ratio[tree.name][c]).toFixed(2),
+        median(cs).toFixed(1),
+        Math.min(...cs).toFixed(1),
+      ];
       lines.push(cells.join('\t'));
     }
   }

@@ -305,8 +305,23 @@ async function runCase(c, reps, repMs) {
   }
   const ops = c.ops ?? 1;
   const out = [];
-  for (let r = 0; r < reps; r++) out.push((await timeOnce(fn, n)) / (n * ops));
-  return { case: c.name, unit: 'ns/op', iters: n, reps: out.map((v) => Number(v.toFixed(4))), note: c.note };
+  const cpu = [];
+  for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage();
+    out.push((await timeOnce(fn, n)) / (n * ops));
+    const c1 = process.cpuUsage(c0);
+    cpu.push(((c1.user + c1.system) * 1000) / (n * ops));
+  }
+  // cpuReps: the same repetitions in CPU time of the process (all threads,
+  // µs resolution): time spent descheduled on a loaded machine drops out
+  return {
+    case: c.name,
+    unit: 'ns/op',
+    iters: n,
+    reps: out.map((v) => Number(v.toFixed(4))),
+    cpuReps: cpu.map((v) => Number(v.toFixed(4))),
+    note: c.note,
+  };
 }
 
 async function main() {

@@ -1,6 +1,19 @@
 // fiber_binding.cc: the JS surface of fibers (class NativeFiber, yield),
 // thin wrappers over FiberRuntime.
+//
+// The class is a V8 FunctionTemplate, not a Napi::ObjectWrap: resume and
+// yield are the hot path of every fiber switch, and ObjectWrap paid for
+// napi_unwrap (a private-symbol property lookup through V8's runtime) plus
+// N-API's callback wrapper on each call. Here the FiberCore hangs off an
+// internal field and the callbacks are plain V8 ones. Lifetime stays with
+// N-API (napi_add_finalizer): the same deferred finalizers as ObjectWrap,
+// and every fiber is finalized when the environment is torn down.
+//
+// Errors are thrown with V8 directly: napi_throw inside a non-N-API callback
+// would park the exception in the napi_env instead of throwing it.
 #include <napi.h>
+
+#include <string>
 
 #include "addon_data.h"
 #include "fiber_core.h"
@@ -10,39 +23,16 @@ namespace switchyard {
 
 namespace {
 
-class NativeFiber : public Napi::ObjectWrap<NativeFiber> {
- public:
-  // new NativeFiber(body: Function, stackSize: number)
-  NativeFiber(const Napi::CallbackInfo& info) : Napi::ObjectWrap<NativeFiber>(info) {
-    Napi::Env env = info.Env();
-    data_ = AddonData::Get(env);
-    data_->live_fibers++;
-    if (info.Length() < 1 || !info[0].IsFunction()) {
-      Napi::TypeError::New(env, "Fiber body must be a function").ThrowAsJavaScriptException();
-      return;
-    }
-    size_t stack_size = kDefaultStackSize;
-    if (info.Length() >= 2 && !info[1].IsUndefined()) {
-      if (!info[1].IsNumber()) {
-        Napi::TypeError::New(env, "stackSize must be a number").ThrowAsJavaScriptException();
-        return;
-      }
-      double requested = info[1].As<Napi::Number>().DoubleValue();
-      if (!(requested >= static_cast<double>(kMinStackSize) &&
-            requested <= static_cast<double>(kMaxStackSize))) {
-        Napi::RangeError::New(env, "stackSize must be between " + std::to_string(kMinStackSize) +
-                                       " and " + std::to_string(kMaxStackSize) + " bytes")
-            .ThrowAsJavaScriptException();
-        return;
-      }
-      stack_size = (static_cast<size_t>(requested) + 4095) & ~static_cast<size_t>(4095);
-    }
-    v8::Isolate* isolate = data_->runtime->isolate();
-    v8::Local<v8::Function> body = ToV8(info[0]).As<v8::Function>();
-    core_ = new FiberCore(data_->runtime.get(), isolate->GetCurrentContext(), body, stack_size);
-  }
+// Per environment; every callback reaches it through its v8::External data.
+struct BindingData {
+  napi_env env;
+  AddonData* data;
+};
 
-  ~NativeFiber() override {
+class NativeFiber {
+ public:
+  NativeFiber(AddonData* data, FiberCore* core) : data_(data), core_(core) { data_->live_fibers++; }
+  ~NativeFiber() {
     if (core_ != nullptr) {
       data_->runtime->Drop(core_);
       delete core_;
@@ -50,49 +40,176 @@ class NativeFiber : public Napi::ObjectWrap<NativeFiber> {
     data_->live_fibers--;
     data_->MaybeDelete();
   }
+  NativeFiber(const NativeFiber&) = delete;
+  NativeFiber& operator=(const NativeFiber&) = delete;
 
-  Napi::Value Resume(const Napi::CallbackInfo& info) { return Transfer(info, InMode::kValue); }
-  Napi::Value Throw(const Napi::CallbackInfo& info) { return Transfer(info, InMode::kThrow); }
+  static void Finalize(napi_env, void* self, void*) { delete static_cast<NativeFiber*>(self); }
 
-  Napi::Value State(const Napi::CallbackInfo& info) {
-    if (core_ == nullptr) return Napi::Number::New(info.Env(), static_cast<int>(FiberState::kDone));
-    return Napi::Number::New(info.Env(), static_cast<int>(core_->state()));
-  }
-
-  Napi::Value StackSize(const Napi::CallbackInfo& info) {
-    if (core_ == nullptr) return info.Env().Undefined();
-    return Napi::Number::New(info.Env(), static_cast<double>(core_->stack_size()));
-  }
+  AddonData* data() const { return data_; }
+  FiberCore* core() const { return core_; }
 
  private:
-  Napi::Value Transfer(const Napi::CallbackInfo& info, InMode mode) {
-    Napi::Env env = info.Env();
-    if (core_ == nullptr) {
-      ThrowFailure(env, FailureCode::kFiberState, "fiber was never constructed");
-      return env.Undefined();
-    }
-    v8::Local<v8::Value> value =
-        info.Length() > 0 ? ToV8(info[0]) : v8::Undefined(data_->runtime->isolate()).As<v8::Value>();
-    return OutcomeToJs(env, data_->runtime->Resume(core_, mode, value));
-  }
-
-  AddonData* data_ = nullptr;
-  FiberCore* core_ = nullptr;
+  AddonData* data_;
+  FiberCore* core_;
 };
+
+inline BindingData* Binding(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  return static_cast<BindingData*>(info.Data().As<v8::External>()->Value());
+}
+
+v8::Local<v8::String> Str(v8::Isolate* isolate, const char* s) {
+  return v8::String::NewFromUtf8(isolate, s).ToLocalChecked();
+}
+
+// The typed error for `code`, from the JS error factory (lib/errors.ts).
+void ThrowFailure(v8::Isolate* isolate, AddonData* data, FailureCode code, const char* message) {
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+  v8::Local<v8::Value> args[2] = {Str(isolate, FailureCodeName(code)), Str(isolate, message)};
+  if (!data->error_factory.IsEmpty()) {
+    v8::Local<v8::Value> factory = ToV8(data->error_factory.Value());
+    v8::Local<v8::Value> error;
+    if (factory->IsFunction() &&
+        factory.As<v8::Function>()->Call(context, v8::Undefined(isolate), 2, args).ToLocal(&error)) {
+      isolate->ThrowException(error);
+    }
+    return;  // or the factory itself threw: that exception is pending
+  }
+  v8::Local<v8::Value> error = v8::Exception::Error(args[1].As<v8::String>());
+  if (error->IsObject()) error.As<v8::Object>()->Set(context, Str(isolate, "code"), args[0]).FromMaybe(false);
+  isolate->ThrowException(error);
+}
+
+// An Outcome as the callback's result: a return value, a rethrow of the
+// original exception (same object, its own stack), or a typed error.
+inline void Deliver(const v8::FunctionCallbackInfo<v8::Value>& info, AddonData* data,
+                    const Outcome& outcome) {
+  v8::Isolate* isolate = info.GetIsolate();
+  switch (outcome.kind) {
+    case Outcome::kValue:
+      info.GetReturnValue().Set(outcome.value);
+      return;
+    case Outcome::kThrow:
+      isolate->ThrowException(outcome.value);
+      return;
+    case Outcome::kFailure:
+      ThrowFailure(isolate, data, outcome.failure, outcome.message);
+      return;
+    case Outcome::kTerminated:
+      // Execution was terminated inside the fiber: keep terminating here.
+      isolate->TerminateExecution();
+      return;
+  }
+}
+
+inline NativeFiber* Self(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  return static_cast<NativeFiber*>(info.This()->GetAlignedPointerFromInternalField(0));
+}
+
+template <InMode kMode>
+void Transfer(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  NativeFiber* self = Self(info);
+  if (self == nullptr) {
+    BindingData* b = Binding(info);
+    ThrowFailure(info.GetIsolate(), b->data, FailureCode::kFiberState, "fiber was never constructed");
+    return;
+  }
+  AddonData* data = self->data();
+  v8::Local<v8::Value> value = info.Length() > 0 ? info[0] : v8::Undefined(info.GetIsolate()).As<v8::Value>();
+  Deliver(info, data, data->runtime->Resume(self->core(), kMode, value));
+}
+
+void Yield(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  AddonData* data = Binding(info)->data;
+  v8::Local<v8::Value> value = info.Length() > 0 ? info[0] : v8::Undefined(info.GetIsolate()).As<v8::Value>();
+  Deliver(info, data, data->runtime->Yield(value));
+}
+
+void State(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  NativeFiber* self = Self(info);
+  int state = static_cast<int>(self == nullptr ? FiberState::kDone : self->core()->state());
+  info.GetReturnValue().Set(state);
+}
+
+void StackSize(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  NativeFiber* self = Self(info);
+  if (self == nullptr) return;  // undefined
+  info.GetReturnValue().Set(static_cast<double>(self->core()->stack_size()));
+}
+
+// new NativeFiber(body: Function, stackSize?: number)
+void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  BindingData* b = Binding(info);
+  if (!info.IsConstructCall()) {
+    isolate->ThrowException(v8::Exception::TypeError(Str(isolate, "Class constructor NativeFiber cannot be invoked without 'new'")));
+    return;
+  }
+  info.This()->SetAlignedPointerInInternalField(0, nullptr);
+  if (info.Length() < 1 || !info[0]->IsFunction()) {
+    isolate->ThrowException(v8::Exception::TypeError(Str(isolate, "Fiber body must be a function")));
+    return;
+  }
+  size_t stack_size = kDefaultStackSize;
+  if (info.Length() >= 2 && !info[1]->IsUndefined()) {
+    if (!info[1]->IsNumber()) {
+      isolate->ThrowException(v8::Exception::TypeError(Str(isolate, "stackSize must be a number")));
+      return;
+    }
+    double requested = info[1].As<v8::Number>()->Value();
+    if (!(requested >= static_cast<double>(kMinStackSize) && requested <= static_cast<double>(kMaxStackSize))) {
+      std::string m = "stackSize must be between " + std::to_string(kMinStackSize) + " and " +
+                      std::to_string(kMaxStackSize) + " bytes";
+      isolate->ThrowException(v8::Exception::RangeError(Str(isolate, m.c_str())));
+      return;
+    }
+    stack_size = (static_cast<size_t>(requested) + 4095) & ~static_cast<size_t>(4095);
+  }
+  FiberRuntime* runtime = b->data->runtime.get();
+  auto* core = new FiberCore(runtime, isolate->GetCurrentContext(), info[0].As<v8::Function>(), stack_size);
+  auto* self = new NativeFiber(b->data, core);
+  if (napi_add_finalizer(b->env, FromV8(info.This()), self, NativeFiber::Finalize, nullptr, nullptr) != napi_ok) {
+    delete self;
+    isolate->ThrowException(v8::Exception::Error(Str(isolate, "could not attach the fiber's finalizer")));
+    return;
+  }
+  info.This()->SetAlignedPointerInInternalField(0, self);
+}
+
+void DeleteBindingData(void* arg) { delete static_cast<BindingData*>(arg); }
 
 }  // namespace
 
 Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data) {
-  Napi::Function ctor = NativeFiber::DefineClass(
-      env, "NativeFiber",
-      {
-          NativeFiber::InstanceMethod<&NativeFiber::Resume>("resume"),
-          NativeFiber::InstanceMethod<&NativeFiber::Throw>("throw"),
-          NativeFiber::InstanceAccessor<&NativeFiber::State>("state"),
-          NativeFiber::InstanceAccessor<&NativeFiber::StackSize>("stackSize"),
-      });
-  data->fiber_constructor = Napi::Persistent(ctor);
-  return ctor;
+  v8::Isolate* isolate = data->runtime->isolate();
+  v8::EscapableHandleScope scope(isolate);
+  v8::Local<v8::Context> context = isolate->GetCurrentContext();
+
+  auto* binding = new BindingData{env, data};
+  napi_add_env_cleanup_hook(env, DeleteBindingData, binding);
+  v8::Local<v8::External> ext = v8::External::New(isolate, binding);
+
+  v8::Local<v8::FunctionTemplate> tpl = v8::FunctionTemplate::New(isolate, Construct, ext);
+  tpl->SetClassName(Str(isolate, "NativeFiber"));
+  tpl->InstanceTemplate()->SetInternalFieldCount(1);
+  v8::Local<v8::Signature> sig = v8::Signature::New(isolate, tpl);
+  auto method = [&](v8::FunctionCallback cb, int length) {
+    return v8::FunctionTemplate::New(isolate, cb, ext, sig, length, v8::ConstructorBehavior::kThrow);
+  };
+  const auto fixed = static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontEnum | v8::DontDelete);
+  const auto accessor = static_cast<v8::PropertyAttribute>(v8::DontEnum | v8::DontDelete);
+  v8::Local<v8::ObjectTemplate> proto = tpl->PrototypeTemplate();
+  proto->Set(Str(isolate, "resume"), method(Transfer<InMode::kValue>, 1), fixed);
+  proto->Set(Str(isolate, "throw"), method(Transfer<InMode::kThrow>, 1), fixed);
+  proto->SetAccessorProperty(Str(isolate, "state"), method(State, 0), {}, accessor);
+  proto->SetAccessorProperty(Str(isolate, "stackSize"), method(StackSize, 0), {}, accessor);
+  // Fiber.yield's fast path (the `yield` export is the N-API one).
+  tpl->Set(Str(isolate, "yield"),
+           v8::FunctionTemplate::New(isolate, Yield, ext, {}, 1, v8::ConstructorBehavior::kThrow), fixed);
+
+  v8::Local<v8::Function> ctor = tpl->GetFunction(context).ToLocalChecked();
+  Napi::Function fn(env, FromV8(scope.Escape(ctor)));
+  data->fiber_constructor = Napi::Persistent(fn);
+  return fn;
 }
 
 Napi::Value FiberYield(const Napi::CallbackInfo& info) {
