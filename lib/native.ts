@@ -43,6 +43,8 @@ export interface NativeBinding {
     new (body: (value: unknown) => unknown, stackSize?: number): NativeFiber;
     /** yield as a plain V8 callback (absent from addons built before it existed) */
     readonly yield?: (value: unknown) => unknown;
+    /** tls backend: 'v8' (direct hand-off of V8's thread state) or 'locker: <why not>' */
+    readonly handoff?: string;
   };
   /** yield through N-API (slower than NativeFiber.yield) */
   yield(value: unknown): unknown;

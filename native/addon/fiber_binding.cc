@@ -17,6 +17,7 @@
 
 #include "addon_data.h"
 #include "fiber_core.h"
+#include "tls_identity.h"
 #include "v8_bridge.h"
 
 namespace switchyard {
@@ -205,6 +206,10 @@ Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data) {
   // Fiber.yield's fast path (the `yield` export is the N-API one).
   tpl->Set(Str(isolate, "yield"),
            v8::FunctionTemplate::New(isolate, Yield, ext, {}, 1, v8::ConstructorBehavior::kThrow), fixed);
+
+  // How the tls backend hands V8 over between fibers (diagnostics, tests).
+  if (std::string(data->runtime->backend()->Name()) == "tls")
+    tpl->Set(Str(isolate, "handoff"), Str(isolate, V8Handoff::Mode().c_str()), fixed);
 
   v8::Local<v8::Function> ctor = tpl->GetFunction(context).ToLocalChecked();
   Napi::Function fn(env, FromV8(scope.Escape(ctor)));

@@ -10,10 +10,21 @@
 // A *carrier* is the reusable part of a fiber: stack, machine context, TLS
 // identity (with the V8 thread id it was given; V8 never reuses ids, so
 // carriers are pooled). Its entry function loops: run one fiber body, park.
+//
+// Handing V8 over at a switch: where V8's internals allow it (V8Handoff,
+// tls_identity.h) the sender archives its V8 thread state and keeps the big
+// lock, and the receiver restores its own; otherwise (and always into a
+// body's first entry, which takes a v8::Locker, and out of a finished body,
+// whose ~Locker gave the lock up) through v8::Unlocker / its destructor. The
+// receiver does whatever the sender's way requires: the sender says which
+// through the value sy_switch hands over (kWakeHeld / kWakeUnlocked).
+// SWITCHYARD_FIBER_HANDOFF=locker forces Unlocker/Locker everywhere.
 #include <v8.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <new>
+#include <string>
 #include <vector>
 
 #include "backend.h"
@@ -43,14 +54,28 @@ struct Carrier {
   int32_t thread_id = 0;     // V8 thread id, kept across reuse (0 until first run)
   bool fresh_identity = true;  // block must be rebuilt before the next switch in
   FiberCore* fiber = nullptr;
+  // V8's PerIsolateThreadData of the running body's identity (V8Handoff),
+  // looked up once per body.
+  void* per_thread = nullptr;
   // Set by every switch in: where to go back to, and whose identity to restore.
   sy_context* resumer_context = nullptr;
   uint8_t* resumer_block = nullptr;
+  Carrier* resumer_carrier = nullptr;  // nullptr: the thread's own stack
+};
+
+// What sy_switch hands the side it switches to: how V8 was handed over.
+void* const kWakeUnlocked = reinterpret_cast<void*>(uintptr_t{1});  // lock released: lock + restore
+void* const kWakeHeld = reinterpret_cast<void*>(uintptr_t{2});      // lock kept: V8Handoff::Restore
+
+// Room for a v8::Unlocker whose lifetime spans a switch.
+struct UnlockerSlot {
+  alignas(v8::Unlocker) unsigned char bytes[sizeof(v8::Unlocker)];
+  v8::Unlocker* get() { return reinterpret_cast<v8::Unlocker*>(bytes); }
 };
 
 class TlsBackend final : public Backend {
  public:
-  explicit TlsBackend(v8::Isolate* isolate) : isolate_(isolate) {
+  TlsBackend(v8::Isolate* isolate, V8Handoff* handoff) : isolate_(isolate), handoff_(handoff) {
     block_size_ = TlsGetLayout().size;
   }
   ~TlsBackend() override { Shutdown(); }
@@ -69,6 +94,7 @@ class TlsBackend final : public Backend {
 
   void SwitchIn(FiberCore* fiber) override {
     Carrier* c = static_cast<Carrier*>(fiber->backend_data);
+    Carrier* self = running_;
     uint8_t* live = TlsLiveBlock();
     // The resumer's own stack limit (V8's default for a thread's stack, or
     // a carrier's), re-applied after switching back (see RestoreLimit).
@@ -77,21 +103,26 @@ class TlsBackend final : public Backend {
     sy_context resumer_context;
     c->resumer_context = &resumer_context;
     c->resumer_block = resumer_block;
-    {
-      v8::Unlocker unlocker(isolate_);
-      TlsSave(live, resumer_block, block_size_);
-      if (c->fresh_identity) {
-        // A new V8 "thread": the resumer's block with our thread id (0 = let
-        // V8 assign one) and our own stack start.
-        std::memcpy(c->block, resumer_block, block_size_);
-        TlsPrepareIdentity(c->block, static_cast<char*>(c->stack.base) + c->stack.size,
-                           c->thread_id);
-        c->fresh_identity = false;
-      }
-      TlsInstall(live, c->block, block_size_);
-      sy_switch(&resumer_context, &c->context, c);
-      // The fiber side reinstalled resumer_block before switching back.
+    c->resumer_carrier = self;
+    // A body's first entry takes its own v8::Locker: give the lock away.
+    bool held = handoff_ != nullptr && !c->fresh_identity;
+    UnlockerSlot unlocker;
+    GiveAway(self, live, held, &unlocker);
+    TlsSave(live, resumer_block, block_size_);
+    if (c->fresh_identity) {
+      // A new V8 "thread": the resumer's block with our thread id (0 = let
+      // V8 assign one) and our own stack start.
+      std::memcpy(c->block, resumer_block, block_size_);
+      TlsPrepareIdentity(c->block, static_cast<char*>(c->stack.base) + c->stack.size,
+                         c->thread_id);
+      c->fresh_identity = false;
     }
+    TlsInstall(live, c->block, block_size_);
+    running_ = c;
+    void* wake = sy_switch(&resumer_context, &c->context, held ? kWakeHeld : c);
+    // The fiber side reinstalled resumer_block before switching back.
+    running_ = self;
+    TakeBack(self, live, wake, &unlocker);
     // Re-point the heap's stack start (used by conservative stack scanning)
     // at this stack: Isolate::Enter reads it from the TLS stack-start slot.
     isolate_->Enter();
@@ -102,13 +133,16 @@ class TlsBackend final : public Backend {
   void SwitchOut(FiberCore* fiber) override {
     Carrier* c = static_cast<Carrier*>(fiber->backend_data);
     uint8_t* live = TlsLiveBlock();
-    {
-      v8::Unlocker unlocker(isolate_);
-      TlsSave(live, c->block, block_size_);
-      TlsInstall(live, c->resumer_block, block_size_);
-      sy_switch(&c->context, c->resumer_context, nullptr);
-      // Resumed: SwitchIn installed our block.
-    }
+    UnlockerSlot unlocker;
+    bool held = handoff_ != nullptr;
+    GiveAway(c, live, held, &unlocker);
+    TlsSave(live, c->block, block_size_);
+    TlsInstall(live, c->resumer_block, block_size_);
+    running_ = c->resumer_carrier;
+    void* wake = sy_switch(&c->context, c->resumer_context, held ? kWakeHeld : kWakeUnlocked);
+    // Resumed: SwitchIn installed our block.
+    running_ = c;
+    TakeBack(c, live, wake, &unlocker);
     isolate_->Enter();
     isolate_->Exit();
     RestoreLimit(CarrierLimit(c));
@@ -159,12 +193,15 @@ class TlsBackend final : public Backend {
       // The body is over and ~Locker has freed this "thread"'s V8 resources.
       // Drop its per-thread metadata (the id stays ours for the next body).
       self->isolate_->DiscardThreadSpecificMetadata();
+      c->per_thread = nullptr;
       uint8_t* live = TlsLiveBlock();
       c->thread_id = TlsThreadId(live);
       c->fresh_identity = true;
       c->fiber = nullptr;
       TlsInstall(live, c->resumer_block, self->block_size_);
-      sy_switch(&c->context, c->resumer_context, nullptr);
+      self->running_ = c->resumer_carrier;
+      // ~Locker released the lock.
+      sy_switch(&c->context, c->resumer_context, kWakeUnlocked);
       // Switched in again with a new fiber.
     }
   }
@@ -181,6 +218,36 @@ class TlsBackend final : public Backend {
   // throws a stack overflow. Setting the same limit again recomputes it for
   // the stack we are now on. Harmless where that field does not exist.
   void RestoreLimit(uintptr_t limit) { isolate_->SetStackLimit(limit); }
+
+  // The running V8 thread (carrier `self`, or the thread's own stack) hands
+  // V8 over before a switch: keeping the lock (V8Handoff) or releasing it.
+  void GiveAway(Carrier* self, uint8_t* live, bool held, UnlockerSlot* unlocker) {
+    if (handoff_ == nullptr) {
+      new (unlocker->bytes) v8::Unlocker(isolate_);
+    } else if (held) {
+      handoff_->Archive(PerThread(self), TlsThreadId(live));
+    } else {
+      handoff_->ArchiveAndUnlock();
+    }
+  }
+
+  // ... and takes it back once switched to again, the way the sender chose.
+  void TakeBack(Carrier* self, uint8_t* live, void* wake, UnlockerSlot* unlocker) {
+    if (handoff_ == nullptr) {
+      unlocker->get()->~Unlocker();
+    } else if (wake == kWakeHeld) {
+      handoff_->Restore(PerThread(self), TlsThreadId(live));
+    } else {
+      handoff_->LockAndRestore();
+    }
+  }
+
+  // V8's per-thread data of the running identity (allocated on first use).
+  void* PerThread(Carrier* self) {
+    void** slot = self != nullptr ? &self->per_thread : &native_per_thread_;
+    if (*slot == nullptr) *slot = handoff_->PerThread();
+    return *slot;
+  }
 
   void RunOne(Carrier* c) {
     v8::Locker locker(isolate_);
@@ -218,6 +285,9 @@ class TlsBackend final : public Backend {
   }
 
   v8::Isolate* isolate_;
+  std::unique_ptr<V8Handoff> handoff_;  // nullptr: Unlocker/Locker
+  Carrier* running_ = nullptr;          // whose stack runs (nullptr: the thread's own)
+  void* native_per_thread_ = nullptr;   // the thread's own PerIsolateThreadData
   size_t block_size_;
   std::vector<Carrier*> pool_;
   std::vector<Carrier*> orphans_;
@@ -234,7 +304,15 @@ std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* err
     *error = "this thread has no instance of the executable's TLS block";
     return nullptr;
   }
-  return std::unique_ptr<Backend>(new TlsBackend(isolate));
+  V8Handoff* handoff = nullptr;
+  const char* mode = std::getenv("SWITCHYARD_FIBER_HANDOFF");
+  std::string why = "SWITCHYARD_FIBER_HANDOFF=locker";
+  if (mode == nullptr || std::string(mode) != "locker") {
+    // unavailable: Unlocker/Locker, which is always correct
+    handoff = V8Handoff::Create(isolate, TlsThreadId(TlsLiveBlock()), &why);
+  }
+  V8Handoff::SetMode(handoff != nullptr ? "v8" : "locker: " + why);
+  return std::unique_ptr<Backend>(new TlsBackend(isolate, handoff));
 }
 
 }  // namespace switchyard

@@ -15,7 +15,12 @@
 
 #include <v8.h>
 
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <map>
+#include <type_traits>
 #include <vector>
 
 namespace switchyard {
@@ -315,7 +320,458 @@ bool DiscoverStackLimit(v8::Isolate* isolate, std::string* error) {
   return true;
 }
 
+// ------------------------------------------------------------ V8Handoff
+
+// Process-wide: V8's functions and the field offsets its code uses.
+struct HandoffOps {
+  // ThreadManager
+  void (*archive_thread)(void* tm) = nullptr;
+  void (*restore_thread)(void* tm) = nullptr;  // returns bool; ignored
+  void (*lock)(void* tm) = nullptr;
+  void (*unlock)(void* tm) = nullptr;
+  char* (*get_free_thread_state)(void* tm) = nullptr;
+  // Isolate
+  void* (*find_or_allocate_per_thread)(void* isolate) = nullptr;
+  // archive / restore of each part, in V8's order
+  char* (*hsi_archive)(void*, char*) = nullptr;
+  char* (*hsi_restore)(void*, char*) = nullptr;
+  char* (*isolate_archive)(void*, char*) = nullptr;
+  char* (*isolate_restore)(void*, char*) = nullptr;
+  char* (*reloc_archive)(void* isolate, char*) = nullptr;  // static, takes the isolate
+  char* (*reloc_restore)(void* isolate, char*) = nullptr;
+  char* (*sg_archive)(void*, char*) = nullptr;
+  char* (*sg_restore)(void*, char*) = nullptr;
+  char* (*debug_archive)(void*, char*) = nullptr;
+  char* (*debug_restore)(void*, char*) = nullptr;
+  char* (*regexp_archive)(void*, char*) = nullptr;
+  char* (*regexp_restore)(void*, char*) = nullptr;
+  char* (*boot_archive)(void*, char*) = nullptr;
+  char* (*boot_restore)(void*, char*) = nullptr;
+  // ThreadState
+  void (*unlink)(void* state) = nullptr;
+  void (*link_into)(void* state, int list) = nullptr;
+  // base::RecursiveMutex (the isolate's break_access_)
+  void (*rmutex_lock)(void*) = nullptr;
+  void (*rmutex_unlock)(void*) = nullptr;
+
+  // offsets (bytes)
+  int32_t iso_tm = 0, iso_hsi = 0, iso_debug = 0, iso_regexp = 0, iso_boot = 0, iso_break_access = 0;
+  int32_t iso_stack_guard = 0;
+  int32_t tm_isolate = 0, tm_owner = 0;
+  int32_t pt_state = 0;    // PerIsolateThreadData::thread_state_
+  int32_t state_data = 0;  // ThreadState::data_ (id_ is at 0)
+  size_t debug_size = 0;   // Debug::ArchiveSpacePerThread()
+};
+
+constexpr int kFreeList = 0;   // ThreadState::FREE_LIST
+constexpr int kInUseList = 1;  // ThreadState::IN_USE_LIST
+constexpr int32_t kInvalidThreadId = -1;
+constexpr size_t kMaxDebugArchive = 256;
+
+HandoffOps g_handoff;
+bool g_handoff_found = false;
+std::string g_handoff_error;
+
+#if defined(__x86_64__)
+
+// A pattern is a list of tokens: "xx" (a literal byte), "{name:d8}" /
+// "{name:d32}" (a displacement, captured; a name seen twice must match),
+// "{name:rel}" (a rel32 call/jump that must go to symbol `name`; "*": any).
+bool MatchCode(const uint8_t* code, const char* pattern,
+               const std::map<std::string, const void*>& symbols,
+               std::map<std::string, int32_t>* captures, std::string* why) {
+  const uint8_t* p = code;
+  // official builds have no CET landing pads; tolerate one anyway
+  if (p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa) p += 4;
+  const char* t = pattern;
+  while (*t != '\0') {
+    if (*t == ' ' || *t == '\n') {
+      t++;
+      continue;
+    }
+    if (*t == '{') {
+      const char* colon = std::strchr(t, ':');
+      const char* close = std::strchr(t, '}');
+      std::string name(t + 1, colon);
+      std::string kind(colon + 1, close);
+      t = close + 1;
+      int32_t v = 0;
+      if (kind == "d8") {
+        v = static_cast<int8_t>(*p);
+        p += 1;
+      } else if (kind == "d32" || kind == "rel") {
+        std::memcpy(&v, p, 4);
+        p += 4;
+      } else {
+        *why = "bad pattern";
+        return false;
+      }
+      if (kind == "rel") {
+        if (name == "*") continue;
+        auto it = symbols.find(name);
+        if (it == symbols.end() || reinterpret_cast<const uint8_t*>(it->second) != p + v) {
+          *why = "a call does not go to " + name;
+          return false;
+        }
+        continue;
+      }
+      auto seen = captures->find(name);
+      if (seen != captures->end() && seen->second != v) {
+        *why = "inconsistent " + name;
+        return false;
+      }
+      (*captures)[name] = v;
+      continue;
+    }
+    unsigned byte = 0;
+    if (std::sscanf(t, "%2x", &byte) != 1) {
+      *why = "bad pattern";
+      return false;
+    }
+    t += 2;
+    if (*p != byte) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "byte %ld is %02x, expected %02x", static_cast<long>(p - code), *p, byte);
+      *why = buf;
+      return false;
+    }
+    p++;
+  }
+  return true;
+}
+
+// V8 11.3 (Node 20) and 12.4 (Node 22) as built by the Node project.
+const char kRestoreThread[] = R"(
+55 48 89 e5 41 55 41 54 53 48 89 fb 48 83 ec 18
+e8 {*:rel}
+3b 43 {lazy:d8}
+0f 84 {*:rel}
+48 8b 7b {tm_isolate:d8}
+48 89 7d d8
+48 81 c7 {iso_break_access:d32}
+e8 {rmutex_lock:rel}
+83 7b {lazy:d8} ff
+0f 85 {*:rel}
+48 8b 7b {tm_isolate:d8}
+e8 {find_per_thread:rel}
+49 89 c5 48 85 c0 0f 84 {*:rel}
+4c 8b 60 {pt_state:d8}
+4d 85 e4 0f 84 {*:rel}
+48 8b 43 {tm_isolate:d8}
+49 8b 74 24 {state_data:d8}
+48 8b b8 {iso_hsi:d32}
+e8 {hsi_restore:rel}
+48 8b 7b {tm_isolate:d8} 48 89 c6
+e8 {isolate_restore:rel}
+48 8b 7b {tm_isolate:d8} 48 89 c6
+e8 {reloc_restore:rel}
+48 89 c6 48 8b 43 {tm_isolate:d8}
+48 8d 78 {iso_stack_guard:d8}
+e8 {sg_restore:rel}
+48 89 c6 48 8b 43 {tm_isolate:d8}
+48 8b b8 {iso_debug:d32}
+e8 {debug_restore:rel}
+48 89 c6 48 8b 43 {tm_isolate:d8}
+48 8b b8 {iso_regexp:d32}
+e8 {regexp_restore:rel}
+48 89 c6 48 8b 43 {tm_isolate:d8}
+48 8b b8 {iso_boot:d32}
+e8 {boot_restore:rel}
+49 c7 45 {pt_state:d8} 00 00 00 00
+49 8b 54 24 10 49 8b 44 24 18
+41 c7 04 24 ff ff ff ff
+)";
+
+const char kEagerlyArchiveThread[] = R"(
+55 48 89 e5 53 48 89 fb 48 83 ec 08
+48 8b 47 30 48 8b 50 20 48 8b 52 40 f3 0f 7e 42 10 66 48 0f 6e ca 66 0f 6c c1
+0f 11 40 10 48 89 42 10 48 8b 50 10 48 89 42 18
+48 8b 70 {state_data:d8}
+48 8b 47 {tm_isolate:d8}
+48 8b b8 {iso_hsi:d32}
+e8 {hsi_archive:rel}
+48 8b 7b {tm_isolate:d8} 48 89 c6
+e8 {isolate_archive:rel}
+48 8b 7b {tm_isolate:d8} 48 89 c6
+e8 {reloc_archive:rel}
+48 89 c6 48 8b 43 {tm_isolate:d8}
+48 8d 78 {iso_stack_guard:d8}
+e8 {sg_archive:rel}
+48 89 c6 48 8b 43 {tm_isolate:d8}
+48 8b b8 {iso_debug:d32}
+e8 {debug_archive:rel}
+48 89 c6 48 8b 43 {tm_isolate:d8}
+48 8b b8 {iso_regexp:d32}
+e8 {regexp_archive:rel}
+48 89 c6 48 8b 43 {tm_isolate:d8}
+48 8b b8 {iso_boot:d32}
+e8 {boot_archive:rel}
+c7 43 {lazy:d8} ff ff ff ff
+)";
+
+const char kUnlockerDestructor[] = R"(
+55 48 89 e5 41 54 53 48 8b 07 48 89 fb
+4c 8b a0 {iso_tm:d32}
+4c 89 e7 e8 {mutex_lock:rel}
+e8 {*:rel}
+41 89 44 24 {tm_owner:d8}
+48 8b 03 5b 41 5c 5d
+48 8b b8 {iso_tm:d32}
+e9 {restore_thread:rel}
+)";
+
+bool DiscoverHandoff(std::string* why) {
+  struct Sym {
+    const char* key;
+    const char* mangled;
+  };
+  const Sym syms[] = {
+      {"archive_thread", "_ZN2v88internal13ThreadManager13ArchiveThreadEv"},
+      {"restore_thread", "_ZN2v88internal13ThreadManager13RestoreThreadEv"},
+      {"eagerly_archive", "_ZN2v88internal13ThreadManager20EagerlyArchiveThreadEv"},
+      {"lock", "_ZN2v88internal13ThreadManager4LockEv"},
+      {"unlock", "_ZN2v88internal13ThreadManager6UnlockEv"},
+      {"get_free_thread_state", "_ZN2v88internal13ThreadManager18GetFreeThreadStateEv"},
+      {"unlocker_dtor", "_ZN2v88UnlockerD2Ev"},
+      {"find_per_thread", "_ZN2v88internal7Isolate30FindPerThreadDataForThisThreadEv"},
+      {"find_or_allocate_per_thread", "_ZN2v88internal7Isolate40FindOrAllocatePerThreadDataForThisThreadEv"},
+      {"hsi_archive", "_ZN2v88internal22HandleScopeImplementer13ArchiveThreadEPc"},
+      {"hsi_restore", "_ZN2v88internal22HandleScopeImplementer13RestoreThreadEPc"},
+      {"isolate_archive", "_ZN2v88internal7Isolate13ArchiveThreadEPc"},
+      {"isolate_restore", "_ZN2v88internal7Isolate13RestoreThreadEPc"},
+      {"reloc_archive", "_ZN2v88internal11Relocatable12ArchiveStateEPNS0_7IsolateEPc"},
+      {"reloc_restore", "_ZN2v88internal11Relocatable12RestoreStateEPNS0_7IsolateEPc"},
+      {"sg_archive", "_ZN2v88internal10StackGuard17ArchiveStackGuardEPc"},
+      {"sg_restore", "_ZN2v88internal10StackGuard17RestoreStackGuardEPc"},
+      {"debug_archive", "_ZN2v88internal5Debug12ArchiveDebugEPc"},
+      {"debug_restore", "_ZN2v88internal5Debug12RestoreDebugEPc"},
+      {"regexp_archive", "_ZN2v88internal11RegExpStack12ArchiveStackEPc"},
+      {"regexp_restore", "_ZN2v88internal11RegExpStack12RestoreStackEPc"},
+      {"boot_archive", "_ZN2v88internal12Bootstrapper12ArchiveStateEPc"},
+      {"boot_restore", "_ZN2v88internal12Bootstrapper12RestoreStateEPc"},
+      {"unlink", "_ZN2v88internal11ThreadState6UnlinkEv"},
+      {"link_into", "_ZN2v88internal11ThreadState8LinkIntoENS1_4ListE"},
+      {"rmutex_lock", "_ZN2v84base14RecursiveMutex4LockEv"},
+      {"rmutex_unlock", "_ZN2v84base14RecursiveMutex6UnlockEv"},
+      {"mutex_lock", "_ZN2v84base5Mutex4LockEv"},
+  };
+  std::map<std::string, const void*> sym;
+  for (const Sym& s : syms) {
+    void* a = dlsym(RTLD_DEFAULT, s.mangled);
+    if (a == nullptr) {
+      *why = std::string("this node does not export ") + s.mangled;
+      return false;
+    }
+    sym[s.key] = a;
+  }
+  std::map<std::string, int32_t> cap;
+  std::string detail;
+  if (!MatchCode(static_cast<const uint8_t*>(sym["restore_thread"]), kRestoreThread, sym, &cap, &detail)) {
+    *why = "V8's ThreadManager::RestoreThread is not the code this was written for (" + detail + ")";
+    return false;
+  }
+  if (!MatchCode(static_cast<const uint8_t*>(sym["eagerly_archive"]), kEagerlyArchiveThread, sym, &cap, &detail)) {
+    *why = "V8's ThreadManager::EagerlyArchiveThread is not the code this was written for (" + detail + ")";
+    return false;
+  }
+  if (!MatchCode(static_cast<const uint8_t*>(sym["unlocker_dtor"]), kUnlockerDestructor, sym, &cap, &detail)) {
+    *why = "V8's Unlocker::~Unlocker is not the code this was written for (" + detail + ")";
+    return false;
+  }
+  HandoffOps& o = g_handoff;
+  auto fn = [&](const char* key, auto* out) { *out = reinterpret_cast<std::remove_pointer_t<decltype(out)>>(const_cast<void*>(sym[key])); };
+  fn("archive_thread", &o.archive_thread);
+  fn("restore_thread", &o.restore_thread);
+  fn("lock", &o.lock);
+  fn("unlock", &o.unlock);
+  fn("get_free_thread_state", &o.get_free_thread_state);
+  fn("find_or_allocate_per_thread", &o.find_or_allocate_per_thread);
+  fn("hsi_archive", &o.hsi_archive);
+  fn("hsi_restore", &o.hsi_restore);
+  fn("isolate_archive", &o.isolate_archive);
+  fn("isolate_restore", &o.isolate_restore);
+  fn("reloc_archive", &o.reloc_archive);
+  fn("reloc_restore", &o.reloc_restore);
+  fn("sg_archive", &o.sg_archive);
+  fn("sg_restore", &o.sg_restore);
+  fn("debug_archive", &o.debug_archive);
+  fn("debug_restore", &o.debug_restore);
+  fn("regexp_archive", &o.regexp_archive);
+  fn("regexp_restore", &o.regexp_restore);
+  fn("boot_archive", &o.boot_archive);
+  fn("boot_restore", &o.boot_restore);
+  fn("unlink", &o.unlink);
+  fn("link_into", &o.link_into);
+  fn("rmutex_lock", &o.rmutex_lock);
+  fn("rmutex_unlock", &o.rmutex_unlock);
+  o.iso_tm = cap["iso_tm"];
+  o.iso_hsi = cap["iso_hsi"];
+  o.iso_debug = cap["iso_debug"];
+  o.iso_regexp = cap["iso_regexp"];
+  o.iso_boot = cap["iso_boot"];
+  o.iso_break_access = cap["iso_break_access"];
+  o.iso_stack_guard = cap["iso_stack_guard"];
+  o.tm_isolate = cap["tm_isolate"];
+  o.tm_owner = cap["tm_owner"];
+  o.pt_state = cap["pt_state"];
+  o.state_data = cap["state_data"];
+  return true;
+}
+
+#else
+
+bool DiscoverHandoff(std::string* why) {
+  *why = "the direct V8 hand-off is only implemented for x86-64";
+  return false;
+}
+
+#endif
+
+template <typename T>
+T& Field(char* base, int32_t offset) {
+  return *reinterpret_cast<T*>(base + offset);
+}
+
 }  // namespace
+
+V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::string* why) {
+  static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+  static bool done = false;
+  pthread_mutex_lock(&mu);
+  if (!done) {
+    std::string err;
+    g_handoff_found = DiscoverHandoff(&err);
+    g_handoff_error = err;
+    done = true;
+  }
+  pthread_mutex_unlock(&mu);
+  if (!g_handoff_found) {
+    *why = g_handoff_error;
+    return nullptr;
+  }
+  const HandoffOps& o = g_handoff;
+  char* iso = reinterpret_cast<char*>(isolate);
+  // The offsets are V8's own; check them against this isolate anyway.
+  char* tm = Field<char*>(iso, o.iso_tm);
+  if (tm == nullptr || Field<char*>(tm, o.tm_isolate) != iso) {
+    *why = "the ThreadManager found does not point back at the isolate";
+    return nullptr;
+  }
+  if (Field<int32_t>(tm, o.tm_owner) != thread_id) {
+    *why = "the ThreadManager's lock owner is not this thread";
+    return nullptr;
+  }
+  char* hsi = Field<char*>(iso, o.iso_hsi);
+  char* debug = Field<char*>(iso, o.iso_debug);
+  char* regexp = Field<char*>(iso, o.iso_regexp);
+  char* boot = Field<char*>(iso, o.iso_boot);
+  if (hsi == nullptr || debug == nullptr || regexp == nullptr || boot == nullptr) {
+    *why = "an isolate part found is null";
+    return nullptr;
+  }
+  // HandleScopeImplementer and Bootstrapper start with their Isolate*.
+  if (Field<char*>(hsi, 0) != iso || Field<char*>(boot, 0) != iso) {
+    *why = "the handle-scope implementer or bootstrapper found is not this isolate's";
+    return nullptr;
+  }
+  alignas(16) char probe[kMaxDebugArchive * 4];
+  size_t debug_size = static_cast<size_t>(o.debug_archive(debug, probe) - probe);
+  if (debug_size == 0 || debug_size > kMaxDebugArchive || debug_size % sizeof(uint64_t) != 0) {
+    *why = "unexpected size of Debug's per-thread state: " + std::to_string(debug_size);
+    return nullptr;
+  }
+  if (g_handoff.debug_size == 0) g_handoff.debug_size = debug_size;
+  auto* h = new V8Handoff();
+  h->isolate_ = iso;
+  h->tm_ = tm;
+  h->hsi_ = hsi;
+  h->stack_guard_ = iso + o.iso_stack_guard;
+  h->debug_ = debug;
+  h->regexp_stack_ = regexp;
+  h->bootstrapper_ = boot;
+  h->break_access_ = iso + o.iso_break_access;
+  // PerIsolateThreadData starts with its Isolate* and ThreadId.
+  char* pt = static_cast<char*>(h->PerThread());
+  if (pt == nullptr || Field<char*>(pt, 0) != iso || Field<int32_t>(pt, 8) != thread_id ||
+      Field<char*>(pt, o.pt_state) != nullptr) {
+    delete h;
+    *why = "this thread's PerIsolateThreadData does not look as expected";
+    return nullptr;
+  }
+  return h;
+}
+
+void* V8Handoff::PerThread() { return g_handoff.find_or_allocate_per_thread(isolate_); }
+
+void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
+  const HandoffOps& o = g_handoff;
+  // ThreadManager::ArchiveThread without the lazy step, then
+  // EagerlyArchiveThread (whose archive order is checked at discovery).
+  char* state = o.get_free_thread_state(tm_);
+  o.unlink(state);
+  Field<char*>(static_cast<char*>(per_thread), o.pt_state) = state;
+  Field<int32_t>(state, 0) = thread_id;
+  o.link_into(state, kInUseList);
+  o.rmutex_lock(break_access_);  // until the receiver's Restore
+  char* to = Field<char*>(state, o.state_data);
+  to = o.hsi_archive(hsi_, to);
+  to = o.isolate_archive(isolate_, to);
+  to = o.reloc_archive(isolate_, to);
+  to = o.sg_archive(stack_guard_, to);
+  to = o.debug_archive(debug_, to);
+  to = o.regexp_archive(regexp_stack_, to);
+  o.boot_archive(bootstrapper_, to);
+}
+
+void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
+  const HandoffOps& o = g_handoff;
+  char* state = Field<char*>(static_cast<char*>(per_thread), o.pt_state);
+  if (state == nullptr) {
+    std::fprintf(stderr, "switchyard: fiber hand-off: no archived V8 state for thread %d\n", thread_id);
+    std::abort();
+  }
+  char* from = Field<char*>(state, o.state_data);
+  from = o.hsi_restore(hsi_, from);
+  from = o.isolate_restore(isolate_, from);
+  from = o.reloc_restore(isolate_, from);
+  from = o.sg_restore(stack_guard_, from);
+  // Debug: what RestoreDebug copies, plus a DebugScope for a stepping
+  // debugger's one-shot breakpoints; when the copy would change nothing the
+  // scope has nothing to do either.
+  uint64_t live[kMaxDebugArchive / sizeof(uint64_t)];
+  o.debug_archive(debug_, reinterpret_cast<char*>(live));
+  if (std::memcmp(live, from, o.debug_size) != 0) {
+    from = o.debug_restore(debug_, from);
+  } else {
+    from += o.debug_size;
+  }
+  from = o.regexp_restore(regexp_stack_, from);
+  o.boot_restore(bootstrapper_, from);
+  Field<char*>(static_cast<char*>(per_thread), o.pt_state) = nullptr;
+  Field<int32_t>(state, 0) = kInvalidThreadId;
+  o.unlink(state);
+  o.link_into(state, kFreeList);
+  // ThreadManager::Lock's bookkeeping (the lock itself never changed hands)
+  reinterpret_cast<std::atomic<int32_t>*>(tm_ + o.tm_owner)->store(thread_id, std::memory_order_relaxed);
+  o.rmutex_unlock(break_access_);
+}
+
+namespace {
+std::string g_handoff_mode;
+}  // namespace
+
+const std::string& V8Handoff::Mode() { return g_handoff_mode; }
+void V8Handoff::SetMode(const std::string& mode) { g_handoff_mode = mode; }
+
+void V8Handoff::ArchiveAndUnlock() {
+  g_handoff.archive_thread(tm_);
+  g_handoff.unlock(tm_);
+}
+
+void V8Handoff::LockAndRestore() {
+  g_handoff.lock(tm_);
+  g_handoff.restore_thread(tm_);
+}
 
 bool StackLimitDiscover(v8::Isolate* isolate, std::string* error) {
   static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

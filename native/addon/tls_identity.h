@@ -73,6 +73,75 @@ inline void TlsInstall(uint8_t* live, const uint8_t* src, size_t n) {
 void TlsPrepareIdentity(uint8_t* block, void* stack_top, int32_t thread_id);
 int32_t TlsThreadId(const uint8_t* block);
 
+// Handing the isolate from one V8 "thread" (a fiber's identity) to another
+// without v8::Unlocker + v8::Locker.
+//
+// Unlocker/Locker on every switch were about half of a fiber round trip:
+// the Locker's ThreadManager::RestoreThread calls Debug::RestoreDebug, which
+// opens a DebugScope (a stack walk to the first JS frame, two clock reads,
+// interrupt postponement) on every restore although only a stepping
+// debugger needs it, and each side also pays the big lock, the isolate's
+// execution-access lock and two thread-table lookups under their mutexes.
+//
+// A V8Handoff does to V8's state what Unlocker + Locker do, with V8's own
+// (exported) archive and restore functions, in V8's order: the sender
+// archives its per-thread state into a V8 ThreadState linked into the
+// ThreadManager's in-use list (where the GC visits archived threads) and
+// keeps the big lock; the receiver restores its own state from its
+// ThreadState and becomes the lock's owner. Debug's part is restored only
+// when it differs from the live one, and then through V8's RestoreDebug. The
+// execution-access lock (which StackGuard interrupt requests from other
+// threads take) is held from the sender's archive to the receiver's restore,
+// as V8 holds it across its own archive + restore, so no interrupt lands in
+// the gap.
+//
+// Needs internals that are not API: the exported symbols (official builds
+// up to Node 22) and a few field offsets, all read from the running
+// binary's machine code: V8's ThreadManager::RestoreThread,
+// EagerlyArchiveThread and ~Unlocker must match a known x86-64 instruction
+// sequence exactly (with the calls going to the exported functions), which
+// pins the offsets V8 itself uses and the order of the archive parts; the
+// values found are then checked against the live isolate. Anything else:
+// Create() says why and the backend keeps Unlocker/Locker.
+class V8Handoff {
+ public:
+  // `isolate` locked by the calling thread, on its own stack, running with
+  // V8 thread id `thread_id`. nullptr and *why when not available here.
+  static V8Handoff* Create(v8::Isolate* isolate, int32_t thread_id, std::string* why);
+
+  // The calling V8 thread's PerIsolateThreadData (allocated if needed). It
+  // stays valid until that thread's metadata is discarded, so callers cache
+  // it per identity.
+  void* PerThread();
+
+  // Sender, before switching away: archive the running thread's state; the
+  // big lock stays held. The receiver must call Restore().
+  void Archive(void* per_thread, int32_t thread_id);
+  // Receiver, its identity installed: restore its state and own the lock.
+  void Restore(void* per_thread, int32_t thread_id);
+
+  // v8::Unlocker's constructor and destructor, for hand-offs to and from a
+  // v8::Locker (a fiber body's first entry and its end).
+  void ArchiveAndUnlock();
+  void LockAndRestore();
+
+  // How the last tls backend created in this process hands V8 over: "v8"
+  // (this class) or "locker: <why not>". For diagnostics and tests.
+  static const std::string& Mode();
+  static void SetMode(const std::string& mode);
+
+ private:
+  V8Handoff() = default;
+  char* isolate_ = nullptr;
+  char* tm_ = nullptr;  // ThreadManager
+  char* hsi_ = nullptr;
+  char* stack_guard_ = nullptr;
+  char* debug_ = nullptr;
+  char* regexp_stack_ = nullptr;
+  char* bootstrapper_ = nullptr;
+  char* break_access_ = nullptr;
+};
+
 }  // namespace switchyard
 
 #endif
