@@ -6,6 +6,7 @@
       "target_name": "switchyard",
       "sources": [
         "native/addon/addon.cc",
+        "native/addon/cped_guard.cc",
         "native/addon/fiber_binding.cc",
         "native/addon/fiber_core.cc",
         "native/addon/fiber_stack.cc",

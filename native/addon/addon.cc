@@ -84,6 +84,7 @@ Napi::Value InFiber(const Napi::CallbackInfo& info) {
 void FinalizeAddonData(Napi::Env, AddonData* d) {
   d->error_factory.Reset();
   d->fiber_constructor.Reset();
+  d->cped_guard.reset();
   d->env_gone = true;
   d->MaybeDelete();
 }
@@ -97,22 +98,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   std::unique_ptr<Backend> backend;
   std::string note;  // why the backend in use needs a word of caution
-#if V8_MAJOR_VERSION >= 13
-  // Node 24+ (V8 13+): with many live fibers, both backends have corrupted
-  // the young generation in tests (intermittently, under jest's many
-  // contexts; never yet in a standalone process). Until the cause is found,
-  // fibers here are opt-in: a clear refusal beats a random crash.
-  const char* unstable = std::getenv("SWITCHYARD_UNSTABLE_V8");
-  if (unstable == nullptr || std::string(unstable) != "1") {
-    Napi::Error::New(env, "switchyard: fibers are not yet supported on V8 " + std::to_string(V8_MAJOR_VERSION) +
-                              " (Node 24+): intermittent heap corruption was seen with many live fibers; "
-                              "set SWITCHYARD_UNSTABLE_V8=1 to use them anyway")
-        .ThrowAsJavaScriptException();
-    return exports;
-  }
-  note = "switchyard: fibers on V8 " + std::to_string(V8_MAJOR_VERSION) +
-         " (Node 24+) are experimental (SWITCHYARD_UNSTABLE_V8=1): intermittent heap corruption was seen with many live fibers";
-#endif
   if (name == "tls") {
     std::string error;
     // SWITCHYARD_TEST_TLS_UNAVAILABLE=1 lets tests exercise the fallback.
@@ -155,6 +140,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   auto* data = new AddonData();
   data->runtime.reset(new FiberRuntime(v8::Isolate::GetCurrent(), std::move(backend)));
+  data->cped_guard.reset(new CpedGuard(v8::Isolate::GetCurrent()));
   env.SetInstanceData<AddonData, FinalizeAddonData>(data);
 
   exports.Set("backend", Napi::String::New(env, data->runtime->backend()->Name()));

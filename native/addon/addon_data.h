@@ -6,12 +6,14 @@
 
 #include <memory>
 
+#include "cped_guard.h"
 #include "fiber_core.h"
 
 namespace switchyard {
 
 struct AddonData {
   std::unique_ptr<FiberRuntime> runtime;
+  std::unique_ptr<CpedGuard> cped_guard;  // V8 12+: see cped_guard.h
   Napi::FunctionReference error_factory;  // (code, message) => Error, from lib/errors.ts
   Napi::FunctionReference fiber_constructor;
   // NativeFiber objects still alive; teardown order of napi finalizers is not
