@@ -75,8 +75,10 @@ struct UnlockerSlot {
 
 class TlsBackend final : public Backend {
  public:
-  TlsBackend(v8::Isolate* isolate, V8Handoff* handoff) : isolate_(isolate), handoff_(handoff) {
+  TlsBackend(v8::Isolate* isolate, V8Handoff* handoff)
+      : isolate_(isolate), handoff_(handoff), live_(TlsLiveBlock()) {
     block_size_ = TlsGetLayout().size;
+    id_offset_ = TlsGetLayout().thread_id_offset;
   }
   ~TlsBackend() override { Shutdown(); }
 
@@ -95,7 +97,7 @@ class TlsBackend final : public Backend {
   void SwitchIn(FiberCore* fiber) override {
     Carrier* c = static_cast<Carrier*>(fiber->backend_data);
     Carrier* self = running_;
-    uint8_t* live = TlsLiveBlock();
+    uint8_t* live = live_;
     // The resumer's own stack limit (V8's default for a thread's stack, or
     // a carrier's), re-applied after switching back (see RestoreLimit).
     uintptr_t resumer_limit = kRestoreLimit ? StackLimitCurrent(isolate_) : 0;
@@ -132,7 +134,7 @@ class TlsBackend final : public Backend {
 
   void SwitchOut(FiberCore* fiber) override {
     Carrier* c = static_cast<Carrier*>(fiber->backend_data);
-    uint8_t* live = TlsLiveBlock();
+    uint8_t* live = live_;
     UnlockerSlot unlocker;
     bool held = handoff_ != nullptr;
     GiveAway(c, live, held, &unlocker);
@@ -234,7 +236,7 @@ class TlsBackend final : public Backend {
     if (handoff_ == nullptr) {
       new (unlocker->bytes) v8::Unlocker(isolate_);
     } else if (held) {
-      handoff_->Archive(PerThread(self), TlsThreadId(live));
+      handoff_->Archive(PerThread(self), ThreadId(live));
     } else {
       handoff_->ArchiveAndUnlock();
     }
@@ -245,10 +247,16 @@ class TlsBackend final : public Backend {
     if (handoff_ == nullptr) {
       unlocker->get()->~Unlocker();
     } else if (wake == kWakeHeld) {
-      handoff_->Restore(PerThread(self), TlsThreadId(live));
+      handoff_->Restore(PerThread(self), ThreadId(live));
     } else {
       handoff_->LockAndRestore();
     }
+  }
+
+  int32_t ThreadId(const uint8_t* live) const {
+    int32_t id;
+    std::memcpy(&id, live + id_offset_, sizeof id);
+    return id;
   }
 
   // V8's per-thread data of the running identity (allocated on first use).
@@ -297,7 +305,9 @@ class TlsBackend final : public Backend {
   std::unique_ptr<V8Handoff> handoff_;  // nullptr: Unlocker/Locker
   Carrier* running_ = nullptr;          // whose stack runs (nullptr: the thread's own)
   void* native_per_thread_ = nullptr;   // the thread's own PerIsolateThreadData
+  uint8_t* live_;                       // this thread's instance of the TLS block
   size_t block_size_;
+  size_t id_offset_;
   std::vector<Carrier*> pool_;
   std::vector<Carrier*> orphans_;
   size_t active_ = 0;

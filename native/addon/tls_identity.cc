@@ -718,6 +718,7 @@ void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   to = o.isolate_archive(isolate_, to);
   to = o.reloc_archive(isolate_, to);
   to = o.sg_archive(stack_guard_, to);
+  sent_debug_ = to;
   to = o.debug_archive(debug_, to);
   to = o.regexp_archive(regexp_stack_, to);
   o.boot_archive(bootstrapper_, to);
@@ -737,10 +738,17 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
   from = o.sg_restore(stack_guard_, from);
   // Debug: what RestoreDebug copies, plus a DebugScope for a stepping
   // debugger's one-shot breakpoints; when the copy would change nothing the
-  // scope has nothing to do either.
-  uint64_t live[kMaxDebugArchive / sizeof(uint64_t)];
-  o.debug_archive(debug_, reinterpret_cast<char*>(live));
-  if (std::memcmp(live, from, o.debug_size) != 0) {
+  // scope has nothing to do either. The live part is still the sender's,
+  // which Archive copied to sent_debug_ (compared word by word: a memcmp of
+  // a copy just made stalled on store forwarding).
+  bool same = true;
+  for (size_t i = 0; i < o.debug_size; i += sizeof(uint64_t)) {
+    uint64_t a, b;
+    std::memcpy(&a, from + i, sizeof a);
+    std::memcpy(&b, sent_debug_ + i, sizeof b);
+    same = same && a == b;
+  }
+  if (!same) {
     from = o.debug_restore(debug_, from);
   } else {
     from += o.debug_size;

@@ -140,6 +140,9 @@ class V8Handoff {
   char* regexp_stack_ = nullptr;
   char* bootstrapper_ = nullptr;
   char* break_access_ = nullptr;
+  // The sender's archived Debug part: what the live one holds until the
+  // receiver's Restore (ArchiveDebug only copies).
+  const char* sent_debug_ = nullptr;
 };
 
 }  // namespace switchyard
