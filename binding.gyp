@@ -1,30 +1,19 @@
 {
   # The Node addon: JavaScript fibers on switchyard's generated context
   # switcher. Build: npx node-gyp rebuild   (output: build/Release/switchyard.node)
+  # The sources and defines are native/addon/sources.gypi's, which
+  # CMakeLists.txt reads too (cmake-js builds the same addon).
+  "includes": ["native/addon/sources.gypi"],
   "targets": [
     {
       "target_name": "switchyard",
-      "sources": [
-        "native/addon/addon.cc",
-        "native/addon/cped_guard.cc",
-        "native/addon/fiber_binding.cc",
-        "native/addon/fiber_core.cc",
-        "native/addon/fiber_stack.cc",
-        "native/addon/threads_backend.cc",
-        "native/addon/tls_backend.cc",
-        "native/addon/tls_identity.cc",
-        "native/src/stack.c"
-      ],
+      "sources": ["<@(switchyard_addon_sources)"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "native/include",
         "native/addon"
       ],
-      "defines": [
-        "NAPI_VERSION=8",
-        "NAPI_DISABLE_CPP_EXCEPTIONS",
-        "NODE_ADDON_API_DISABLE_DEPRECATED"
-      ],
+      "defines": ["<@(switchyard_addon_defines)"],
       "cflags": ["-fvisibility=hidden", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "cflags_cc": ["-fno-exceptions"],
       "conditions": [

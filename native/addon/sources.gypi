@@ -1,0 +1,26 @@
+{
+  # What the Node addon compiles, besides the context switcher for the target
+  # architecture: binding.gyp (node-gyp) includes this file, and
+  # CMakeLists.txt (cmake-js) parses it, so both build from this one list.
+  # Paths are relative to the package root. Keep one quoted item per line;
+  # test/packaging/cmake-addon.test.ts checks that every native/addon/*.cc
+  # is listed and that node-gyp and cmake-js compile the same files.
+  "variables": {
+    "switchyard_addon_sources": [
+      "native/addon/addon.cc",
+      "native/addon/cped_guard.cc",
+      "native/addon/fiber_binding.cc",
+      "native/addon/fiber_core.cc",
+      "native/addon/fiber_stack.cc",
+      "native/addon/threads_backend.cc",
+      "native/addon/tls_backend.cc",
+      "native/addon/tls_identity.cc",
+      "native/src/stack.c"
+    ],
+    "switchyard_addon_defines": [
+      "NAPI_VERSION=8",
+      "NAPI_DISABLE_CPP_EXCEPTIONS",
+      "NODE_ADDON_API_DISABLE_DEPRECATED"
+    ]
+  }
+}
