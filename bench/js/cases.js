@@ -196,6 +196,26 @@ const CASES = [
     },
   },
   {
+    name: 'js.fiber.roundtrip.addon',
+    note: 'the addon\'s NativeFiber.resume() + yield directly, without lib/fiber.ts (what the JS wrapper costs)',
+    setup() {
+      const l = lib();
+      if (typeof l === 'string') return l;
+      const { native } = require(path.join(ROOT, 'dist', 'lib', 'native.js'));
+      const y = native.NativeFiber.yield ?? native.yield;
+      const f = new native.NativeFiber(() => {
+        let v = 0;
+        for (;;) v = y(v + 1);
+      });
+      f.resume(0);
+      return (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += f.resume(i);
+        sink += s;
+      };
+    },
+  },
+  {
     name: 'js.fiber.spawn_run_finish',
     note: 'new Fiber(empty body) + resume() to completion',
     setup() {

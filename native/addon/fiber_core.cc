@@ -56,7 +56,17 @@ FiberRuntime::FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backen
     : isolate_(isolate), backend_(std::move(backend)) {}
 
 FiberRuntime::~FiberRuntime() {
+  queue_context_.Reset();
   if (backend_) backend_->Shutdown();
+}
+
+v8::MicrotaskQueue* FiberRuntime::QueueOf(v8::Local<v8::Context> context) {
+  if (queue_context_ != context) {
+    queue_of_context_ = context->GetMicrotaskQueue();
+    queue_context_.Reset(isolate_, context);
+    queue_context_.SetWeak();  // cleared when the context is collected
+  }
+  return queue_of_context_;
 }
 
 void FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
@@ -69,9 +79,9 @@ void FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
     if (n < FiberCore::kMaxQueues) out[n++] = q;
   };
   v8::Local<v8::Context> current = isolate_->GetCurrentContext();
-  if (!current.IsEmpty()) add(current->GetMicrotaskQueue());
+  if (!current.IsEmpty()) add(QueueOf(current));
   v8::Local<v8::Context> entered = isolate_->GetEnteredOrMicrotaskContext();
-  if (!entered.IsEmpty()) add(entered->GetMicrotaskQueue());
+  if (!entered.IsEmpty() && entered != current) add(QueueOf(entered));
   // The isolate's default queue (the main context's in Node) by its flag,
   // recorded under a sentinel: counted the same way at resume and at yield.
   if (v8::MicrotasksScope::IsRunningMicrotasks(isolate_) && n < FiberCore::kMaxQueues)

@@ -114,6 +114,13 @@ class FiberRuntime {
   void RecordRunningQueues(FiberCore* fiber);
   bool NewQueueRunning(FiberCore* fiber);
   void CollectRunningQueues(v8::MicrotaskQueue** out);
+  v8::MicrotaskQueue* QueueOf(v8::Local<v8::Context> context);
+
+  // The last context asked for its microtask queue (weak) and that queue: a
+  // context's queue never changes, and resume/yield nearly always run in
+  // the same context.
+  v8::Global<v8::Context> queue_context_;
+  v8::MicrotaskQueue* queue_of_context_ = nullptr;
 
   v8::Isolate* isolate_;
   std::unique_ptr<Backend> backend_;
