@@ -68,3 +68,25 @@ export function installTarball(tarball: string, project: string, PATH: string): 
     encoding: 'utf8',
   });
 }
+
+/** run a command; throws with its output when it fails */
+export function runOk(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): SpawnSyncReturns<string> {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.error}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+export const haveCommand = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+/**
+ * A Node of this arch and version (major or full) from .cache/node (scripts/fetch-node.js):
+ * dir (its headers, for npm_config_nodedir) and argv (runs it here, under qemu for arm64 on x64).
+ */
+export function cachedNode(arch: 'x64' | 'arm64', version: string): { dir: string; argv: string[] } {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { ensureNode } = require('../../scripts/fetch-node');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { runnerFor } = require('../../scripts/targets');
+  const n = ensureNode(arch, version, { quiet: true });
+  return { dir: n.dir, argv: runnerFor(arch, n.bin) };
+}
