@@ -4,9 +4,13 @@
 # its ABI stem and <sources_var> to its two files under <root>/native/gen, or
 # both to "" when no switcher exists for the processor. The target processor
 # is CMAKE_SYSTEM_PROCESSOR (which a cross toolchain file sets), or on Apple
-# a single CMAKE_OSX_ARCHITECTURES entry (which cmake-js --arch sets).
+# a single CMAKE_OSX_ARCHITECTURES entry (which cmake-js --arch sets). No
+# switcher is generated for Windows' ABIs.
 function(switchyard_switcher root abi_var sources_var)
   string(TOLOWER "${CMAKE_SYSTEM_PROCESSOR}" processor)
+  if(WIN32)
+    set(processor windows)
+  endif()
   if(APPLE AND CMAKE_OSX_ARCHITECTURES)
     list(LENGTH CMAKE_OSX_ARCHITECTURES n)
     if(NOT n EQUAL 1)
