@@ -102,8 +102,26 @@ inline void Deliver(const v8::FunctionCallbackInfo<v8::Value>& info, AddonData* 
   }
 }
 
+// The NativeFiber pointer lives in internal field 0. V8 14 (Node 26) tags
+// embedder pointers with a type and has no untagged overload.
+inline void* GetSlot(v8::Local<v8::Object> object) {
+#if V8_MAJOR_VERSION >= 14
+  return object->GetAlignedPointerFromInternalField(0, v8::kEmbedderDataTypeTagDefault);
+#else
+  return object->GetAlignedPointerFromInternalField(0);
+#endif
+}
+
+inline void SetSlot(v8::Local<v8::Object> object, void* value) {
+#if V8_MAJOR_VERSION >= 14
+  object->SetAlignedPointerInInternalField(0, value, v8::kEmbedderDataTypeTagDefault);
+#else
+  object->SetAlignedPointerInInternalField(0, value);
+#endif
+}
+
 inline NativeFiber* Self(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  return static_cast<NativeFiber*>(info.This()->GetAlignedPointerFromInternalField(0));
+  return static_cast<NativeFiber*>(GetSlot(info.This()));
 }
 
 template <InMode kMode>
@@ -145,7 +163,7 @@ void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
     isolate->ThrowException(v8::Exception::TypeError(Str(isolate, "Class constructor NativeFiber cannot be invoked without 'new'")));
     return;
   }
-  info.This()->SetAlignedPointerInInternalField(0, nullptr);
+  SetSlot(info.This(), nullptr);
   if (info.Length() < 1 || !info[0]->IsFunction()) {
     isolate->ThrowException(v8::Exception::TypeError(Str(isolate, "Fiber body must be a function")));
     return;
@@ -173,7 +191,7 @@ void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
     isolate->ThrowException(v8::Exception::Error(Str(isolate, "could not attach the fiber's finalizer")));
     return;
   }
-  info.This()->SetAlignedPointerInInternalField(0, self);
+  SetSlot(info.This(), self);
 }
 
 void DeleteBindingData(void* arg) { delete static_cast<BindingData*>(arg); }
