@@ -347,9 +347,6 @@ struct HandoffOps {
   char* (*regexp_restore)(void*, char*) = nullptr;
   char* (*boot_archive)(void*, char*) = nullptr;
   char* (*boot_restore)(void*, char*) = nullptr;
-  // ThreadState
-  void (*unlink)(void* state) = nullptr;
-  void (*link_into)(void* state, int list) = nullptr;
   // base::RecursiveMutex (the isolate's break_access_)
   void (*rmutex_lock)(void*) = nullptr;
   void (*rmutex_unlock)(void*) = nullptr;
@@ -363,9 +360,16 @@ struct HandoffOps {
   size_t debug_size = 0;   // Debug::ArchiveSpacePerThread()
 };
 
-constexpr int kFreeList = 0;   // ThreadState::FREE_LIST
-constexpr int kInUseList = 1;  // ThreadState::IN_USE_LIST
 constexpr int32_t kInvalidThreadId = -1;
+// ThreadState and ThreadManager fields that the inlined list operations in
+// V8's RestoreThread / EagerlyArchiveThread use (the patterns below contain
+// them as literal bytes, so a match pins them): a ThreadState is
+// {ThreadId id_; char* data_; ThreadState* next_, *previous_; ThreadManager*}
+// and the ThreadManager keeps the anchors of its free and in-use lists.
+constexpr int32_t kStateNext = 0x10;
+constexpr int32_t kStatePrevious = 0x18;
+constexpr int32_t kTmFreeAnchor = 0x38;
+constexpr int32_t kTmInUseAnchor = 0x40;
 constexpr size_t kMaxDebugArchive = 256;
 
 HandoffOps g_handoff;
@@ -480,6 +484,10 @@ e8 {boot_restore:rel}
 49 c7 45 {pt_state:d8} 00 00 00 00
 49 8b 54 24 10 49 8b 44 24 18
 41 c7 04 24 ff ff ff ff
+48 89 42 18 49 8b 54 24 10 48 89 50 10
+49 8b 44 24 20 48 8b 40 38
+f3 0f 7e 40 10 66 48 0f 6e c8 66 0f 6c c1 41 0f 11 44 24 10
+4c 89 60 10 49 8b 44 24 10 4c 89 60 18
 )";
 
 const char kEagerlyArchiveThread[] = R"(
@@ -549,8 +557,6 @@ bool DiscoverHandoff(std::string* why) {
       {"regexp_restore", "_ZN2v88internal11RegExpStack12RestoreStackEPc"},
       {"boot_archive", "_ZN2v88internal12Bootstrapper12ArchiveStateEPc"},
       {"boot_restore", "_ZN2v88internal12Bootstrapper12RestoreStateEPc"},
-      {"unlink", "_ZN2v88internal11ThreadState6UnlinkEv"},
-      {"link_into", "_ZN2v88internal11ThreadState8LinkIntoENS1_4ListE"},
       {"rmutex_lock", "_ZN2v84base14RecursiveMutex4LockEv"},
       {"rmutex_unlock", "_ZN2v84base14RecursiveMutex6UnlockEv"},
       {"mutex_lock", "_ZN2v84base5Mutex4LockEv"},
@@ -600,8 +606,6 @@ bool DiscoverHandoff(std::string* why) {
   fn("regexp_restore", &o.regexp_restore);
   fn("boot_archive", &o.boot_archive);
   fn("boot_restore", &o.boot_restore);
-  fn("unlink", &o.unlink);
-  fn("link_into", &o.link_into);
   fn("rmutex_lock", &o.rmutex_lock);
   fn("rmutex_unlock", &o.rmutex_unlock);
   o.iso_tm = cap["iso_tm"];
@@ -630,6 +634,21 @@ bool DiscoverHandoff(std::string* why) {
 template <typename T>
 T& Field(char* base, int32_t offset) {
   return *reinterpret_cast<T*>(base + offset);
+}
+
+// ThreadState::Unlink and LinkInto, as V8 inlines them.
+inline void Unlink(char* state) {
+  char* next = Field<char*>(state, kStateNext);
+  char* previous = Field<char*>(state, kStatePrevious);
+  Field<char*>(next, kStatePrevious) = previous;
+  Field<char*>(previous, kStateNext) = next;
+}
+inline void LinkAfter(char* anchor, char* state) {
+  char* next = Field<char*>(anchor, kStateNext);
+  Field<char*>(state, kStateNext) = next;
+  Field<char*>(state, kStatePrevious) = anchor;
+  Field<char*>(anchor, kStateNext) = state;
+  Field<char*>(next, kStatePrevious) = state;
 }
 
 }  // namespace
@@ -707,11 +726,13 @@ void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   const HandoffOps& o = g_handoff;
   // ThreadManager::ArchiveThread without the lazy step, then
   // EagerlyArchiveThread (whose archive order is checked at discovery).
-  char* state = o.get_free_thread_state(tm_);
-  o.unlink(state);
+  char* free_anchor = Field<char*>(tm_, kTmFreeAnchor);
+  char* state = Field<char*>(free_anchor, kStateNext);
+  if (state == free_anchor) state = o.get_free_thread_state(tm_);  // a new one
+  Unlink(state);
   Field<char*>(static_cast<char*>(per_thread), o.pt_state) = state;
   Field<int32_t>(state, 0) = thread_id;
-  o.link_into(state, kInUseList);
+  LinkAfter(Field<char*>(tm_, kTmInUseAnchor), state);
   o.rmutex_lock(break_access_);  // until the receiver's Restore
   char* to = Field<char*>(state, o.state_data);
   to = o.hsi_archive(hsi_, to);
@@ -757,8 +778,8 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
   o.boot_restore(bootstrapper_, from);
   Field<char*>(static_cast<char*>(per_thread), o.pt_state) = nullptr;
   Field<int32_t>(state, 0) = kInvalidThreadId;
-  o.unlink(state);
-  o.link_into(state, kFreeList);
+  Unlink(state);
+  LinkAfter(Field<char*>(tm_, kTmFreeAnchor), state);
   // ThreadManager::Lock's bookkeeping (the lock itself never changed hands)
   reinterpret_cast<std::atomic<int32_t>*>(tm_ + o.tm_owner)->store(thread_id, std::memory_order_relaxed);
   o.rmutex_unlock(break_access_);
