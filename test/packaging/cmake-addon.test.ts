@@ -116,7 +116,8 @@ function runFiber(addon: string, arch: Arch) {
     });
     const out = [f.resume(1), f.resume(10), f.resume(100)];
     console.log(JSON.stringify({ out, seen, state: f.state, arch: process.arch, inFiber: b.inFiber() }));`;
-  const node = arch === process.arch ? [process.execPath] : cachedNode(arch, NODE_VERSION[arch]).argv;
+  // that arch's cached node, by the machine's arch (not process.arch, which an emulated jest changes)
+  const node = cachedNode(arch, NODE_VERSION[arch]).argv;
   const r = spawnSync(node[0], [...node.slice(1), '-e', code], { encoding: 'utf8', timeout: 120000 });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
