@@ -494,6 +494,7 @@ async function main(opt) {
     settings: { reps: opt.reps, nativeRepMs: opt.nativeRepMs, jsRepMs: opt.jsRepMs, noisySpread: NOISY_SPREAD },
     timing:
       'native: cycle counter (rdtsc) around one loop per repetition, frequency calibrated once in a separate process, ' +
+      'switch cases (sy_switch and Boost alike): median over 16 code placements of the coroutine side per repetition (bench.c), ' +
       'no clock_gettime while switching, one process per case; js: process.hrtime.bigint() around one loop per repetition, one node process per case',
     machine: {
       cpu: os.cpus()[0]?.model ?? 'unknown',

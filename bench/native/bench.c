@@ -17,6 +17,22 @@
  * Each repetition runs the same iteration count, chosen once so that a
  * repetition lasts about --rep-ms; one untimed warm-up repetition precedes
  * them.
+ *
+ * Code placement (the switch cases, sy_switch and Boost alike): the cost of
+ * a switch depends on where the call sites of the two sides sit in memory.
+ * On this machine (AMD EPYC, in a VM) the original single layout of this
+ * file measured sy_switch's round trip at 29 ns against Boost's 12.8; one
+ * NOP before the coroutine's call made it 12.9 with data and instructions
+ * unchanged, and shifting the coroutine's loop by 0..15 bytes gave ~12.5-14
+ * ns in most placements and ~29 ns in some, with a period of 16 bytes: a
+ * front-end prediction effect tied to code addresses, which decided the
+ * old sy_switch vs Boost comparison (and a one-binary A/B with other
+ * addresses showed parity). So every switch case builds its coroutine side
+ * in PLACEMENTS copies, each shifted by 0, 1, ..., PLACEMENTS - 1 bytes of
+ * NOPs before its switch call, gives every copy its own stacks and contexts
+ * (a cache line each, as separately allocated coroutines have), runs all of
+ * them in every repetition and reports their median; the note gives the
+ * spread across placements.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -145,6 +161,75 @@ static void *xalloc(size_t size) {
 
 #define STACK_SIZE (256 * 1024)
 
+/* ------------------------------------------------------ code placements */
+
+#define PLACEMENTS 16
+#define FOR_PLACEMENTS(X) \
+  X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+/* s NOPs right before a coroutine's switch call: shifts its call site and
+ * return address by s bytes */
+#define NOPS(s) __asm__ volatile(".rept " #s "\n\tnop\n\t.endr")
+
+/* A placed case body runs n iterations in placement k and returns ticks. */
+typedef uint64_t (*placed_fn)(int k, uint64_t n);
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double median_of(double *v, int n) {
+  qsort(v, (size_t)n, sizeof v[0], cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Like measure(), over all placements: each repetition runs every placement
+ * for n iterations and reports the median of their per-op times. */
+static void measure_placed(const char *name, placed_fn fn, double ops, const char *note) {
+  double target = g_rep_ms / 1e3 * g_tick_hz / PLACEMENTS; /* per placement */
+  uint64_t n = 64;
+  uint64_t t = fn(0, n);
+  while ((double)t < target / 16) {
+    n *= 4;
+    t = fn(0, n);
+  }
+  double scaled = (double)n * target / (double)(t ? t : 1);
+  n = scaled < (double)n ? n : (uint64_t)scaled;
+  for (int k = 0; k < PLACEMENTS; k++) fn(k, n); /* warm-up repetition */
+  double v[64], per[PLACEMENTS][64], row[PLACEMENTS];
+  int reps = g_reps > 64 ? 64 : g_reps;
+  for (int r = 0; r < reps; r++) {
+    for (int k = 0; k < PLACEMENTS; k++) {
+      per[k][r] = (double)fn(k, n) / g_tick_hz * 1e9 / ((double)n * ops);
+      row[k] = per[k][r];
+    }
+    v[r] = median_of(row, PLACEMENTS);
+  }
+  /* spread across placements, each placement taken at its median over reps */
+  double lo = 1e300, hi = 0, mid;
+  int lo_k = 0, hi_k = 0, slow = 0;
+  double each[PLACEMENTS];
+  for (int k = 0; k < PLACEMENTS; k++) {
+    double tmp[64];
+    memcpy(tmp, per[k], sizeof(double) * (size_t)reps);
+    each[k] = median_of(tmp, reps);
+    if (each[k] < lo) lo = each[k], lo_k = k;
+    if (each[k] > hi) hi = each[k], hi_k = k;
+  }
+  memcpy(row, each, sizeof each);
+  mid = median_of(row, PLACEMENTS);
+  for (int k = 0; k < PLACEMENTS; k++) slow += each[k] > 1.5 * mid;
+  char full[512];
+  snprintf(full, sizeof full,
+           "%s; median of %d code placements (coroutine call site shifted 0..%d bytes): "
+           "fastest %.2f ns (+%d), slowest %.2f ns (+%d), %d above 1.5x the median",
+           note, PLACEMENTS, PLACEMENTS - 1, lo, lo_k, hi, hi_k, slow);
+  print_reps(name, "ns/op", v, reps, n, full);
+}
+
+/* a context in a cache line of its own, as a separately allocated coroutine's */
+static sy_context *new_context(void) { return xalloc(64 > sizeof(sy_context) ? 64 : sizeof(sy_context)); }
+
 /* ------------------------------------------------ baseline: indirect call */
 
 static NOINLINE uintptr_t plain_fn(uintptr_t x) {
@@ -193,61 +278,113 @@ static uint64_t case_calls_only(uint64_t n) {
 
 /* -------------------------------------------------------- sy_switch cases */
 
-static sy_context sy_main, sy_a, sy_b;
+/* The contexts of one placement. A coroutine gets their address with its
+ * first switch (a handshake that returns to main at once) and keeps it in
+ * registers, as Boost's code keeps its fcontext_t. */
+typedef struct {
+  sy_context *main, *a, *b;
+} sy_place;
+static sy_place sy_pl[PLACEMENTS];
 
-static NOINLINE void sy_pingpong_entry(void *v) {
-  for (;;) v = sy_switch(&sy_a, &sy_main, v);
-}
+/* round trip: main -> a -> main */
+#define SY_RT_ENTRY(s)                                   \
+  static NOINLINE void sy_rt_entry_##s(void *arg) {      \
+    sy_place p = *(sy_place *)arg;                       \
+    void *v = sy_switch(p.a, p.main, NULL);              \
+    for (;;) {                                           \
+      NOPS(s);                                           \
+      v = sy_switch(p.a, p.main, v);                     \
+    }                                                    \
+  }
+FOR_PLACEMENTS(SY_RT_ENTRY)
 
-static uint64_t case_sy_roundtrip(uint64_t n) {
+static uint64_t case_sy_roundtrip(int k, uint64_t n) {
+  sy_context *m = sy_pl[k].main, *a = sy_pl[k].a;
   uint64_t t0 = ticks();
-  for (uint64_t i = 0; i < n; i++) sy_switch(&sy_main, &sy_a, (void *)(uintptr_t)i);
+  for (uint64_t i = 0; i < n; i++) sy_switch(m, a, (void *)(uintptr_t)i);
   uint64_t t1 = ticks();
   return t1 - t0;
 }
 
 /* one-way: a ring main -> a -> b -> main, three switches per lap, each to a
  * context other than the one that switched last */
-static NOINLINE void sy_ring_a(void *v) {
-  for (;;) v = sy_switch(&sy_a, &sy_b, v);
-}
-static NOINLINE void sy_ring_b(void *v) {
-  for (;;) v = sy_switch(&sy_b, &sy_main, v);
-}
+#define SY_RING(s)                                       \
+  static NOINLINE void sy_ring_a_##s(void *arg) {        \
+    sy_place p = *(sy_place *)arg;                       \
+    void *v = sy_switch(p.a, p.main, NULL);              \
+    for (;;) {                                           \
+      NOPS(s);                                           \
+      v = sy_switch(p.a, p.b, v);                        \
+    }                                                    \
+  }                                                      \
+  static NOINLINE void sy_ring_b_##s(void *arg) {        \
+    sy_place p = *(sy_place *)arg;                       \
+    void *v = sy_switch(p.b, p.main, NULL);              \
+    for (;;) {                                           \
+      NOPS(s);                                           \
+      v = sy_switch(p.b, p.main, v);                     \
+    }                                                    \
+  }
+FOR_PLACEMENTS(SY_RING)
 
-static uint64_t case_sy_oneway(uint64_t n) {
+static uint64_t case_sy_oneway(int k, uint64_t n) {
+  sy_context *m = sy_pl[k].main, *a = sy_pl[k].a;
   uint64_t t0 = ticks();
-  for (uint64_t i = 0; i < n; i++) sy_switch(&sy_main, &sy_a, (void *)(uintptr_t)i);
+  for (uint64_t i = 0; i < n; i++) sy_switch(m, a, (void *)(uintptr_t)i);
   uint64_t t1 = ticks();
   return t1 - t0;
 }
 
 /* realistic: both sides make ordinary calls; the coroutine switches from
  * inside a nested call */
-static NOINLINE uintptr_t sy_calls_yield(uintptr_t x) {
-  x = work(x);
-  return (uintptr_t)sy_switch(&sy_a, &sy_main, (void *)x);
-}
-static NOINLINE void sy_calls_entry(void *v) {
-  uintptr_t x = (uintptr_t)v;
-  for (;;) x = sy_calls_yield(x);
-}
+#define SY_CALLS(s)                                                        \
+  static NOINLINE uintptr_t sy_calls_yield_##s(const sy_place *p, uintptr_t x) { \
+    x = work(x);                                                           \
+    NOPS(s);                                                               \
+    return (uintptr_t)sy_switch(p->a, p->main, (void *)x);                 \
+  }                                                                        \
+  static NOINLINE void sy_calls_entry_##s(void *arg) {                     \
+    sy_place p = *(sy_place *)arg;                                         \
+    uintptr_t x = (uintptr_t)sy_switch(p.a, p.main, NULL);                 \
+    for (;;) x = sy_calls_yield_##s(&p, x);                                \
+  }
+FOR_PLACEMENTS(SY_CALLS)
 
-static uint64_t case_sy_roundtrip_calls(uint64_t n) {
+static uint64_t case_sy_roundtrip_calls(int k, uint64_t n) {
+  sy_context *m = sy_pl[k].main, *a = sy_pl[k].a;
   uintptr_t acc = 1;
   uint64_t t0 = ticks();
   for (uint64_t i = 0; i < n; i++) {
     acc = work(acc);
-    acc = (uintptr_t)sy_switch(&sy_main, &sy_a, (void *)acc);
+    acc = (uintptr_t)sy_switch(m, a, (void *)acc);
   }
   uint64_t t1 = ticks();
   if (acc == 42) puts("");
   return t1 - t0;
 }
 
-static void sy_setup(void (*a)(void *), void (*b)(void *)) {
-  sy_context_make(&sy_a, xalloc(STACK_SIZE), STACK_SIZE, a);
-  if (b) sy_context_make(&sy_b, xalloc(STACK_SIZE), STACK_SIZE, b);
+#define SY_REF(prefix) prefix##0, prefix##1, prefix##2, prefix##3, prefix##4, prefix##5, prefix##6, prefix##7, \
+    prefix##8, prefix##9, prefix##10, prefix##11, prefix##12, prefix##13, prefix##14, prefix##15
+static void (*const sy_rt_entries[PLACEMENTS])(void *) = {SY_REF(sy_rt_entry_)};
+static void (*const sy_ring_as[PLACEMENTS])(void *) = {SY_REF(sy_ring_a_)};
+static void (*const sy_ring_bs[PLACEMENTS])(void *) = {SY_REF(sy_ring_b_)};
+static void (*const sy_calls_entries[PLACEMENTS])(void *) = {SY_REF(sy_calls_entry_)};
+
+/* every placement: its contexts and stacks, and the handshake into each
+ * coroutine (the first switch hands it the placement's contexts) */
+static void sy_setup(void (*const *a)(void *), void (*const *b)(void *)) {
+  for (int k = 0; k < PLACEMENTS; k++) {
+    sy_place *p = &sy_pl[k];
+    p->main = new_context();
+    p->a = new_context();
+    sy_context_make(p->a, xalloc(STACK_SIZE), STACK_SIZE, a[k]);
+    if (b) {
+      p->b = new_context();
+      sy_context_make(p->b, xalloc(STACK_SIZE), STACK_SIZE, b[k]);
+    }
+    sy_switch(p->main, p->a, p);
+    if (b) sy_switch(p->main, p->b, p);
+  }
 }
 
 /* ------------------------------------------------- baseline: swapcontext */
@@ -285,62 +422,86 @@ typedef struct transfer_t {
 extern transfer_t jump_fcontext(fcontext_t const to, void *vp);
 extern fcontext_t make_fcontext(void *sp, size_t size, void (*fn)(transfer_t));
 
-static fcontext_t bx_a, bx_b; /* suspended coroutine contexts */
-static fcontext_t bx_main_from_b;
-
-static NOINLINE void bx_pingpong_entry(transfer_t t) {
-  for (;;) t = jump_fcontext(t.fctx, t.data);
+static fcontext_t bx_make(void (*fn)(transfer_t)) {
+  char *st = xalloc(STACK_SIZE);
+  return make_fcontext(st + STACK_SIZE, STACK_SIZE, fn);
 }
 
-static uint64_t case_boost_roundtrip(uint64_t n) {
-  fcontext_t a = bx_a;
+/* round trip: a coroutine per placement, its fcontext_t kept by main */
+static fcontext_t bx_rt[PLACEMENTS];
+
+#define BX_RT_ENTRY(s)                                     \
+  static NOINLINE void bx_rt_entry_##s(transfer_t t) {     \
+    for (;;) {                                             \
+      NOPS(s);                                             \
+      t = jump_fcontext(t.fctx, t.data);                   \
+    }                                                      \
+  }
+FOR_PLACEMENTS(BX_RT_ENTRY)
+
+static uint64_t case_boost_roundtrip(int k, uint64_t n) {
+  fcontext_t a = bx_rt[k];
   uint64_t t0 = ticks();
   for (uint64_t i = 0; i < n; i++) a = jump_fcontext(a, (void *)(uintptr_t)i).fctx;
   uint64_t t1 = ticks();
-  bx_a = a;
+  bx_rt[k] = a;
   return t1 - t0;
 }
 
 /* ring main -> a -> b -> main. fcontext hands the jumper's context to the
- * target, so each ring member passes along who the next hop is. */
-static NOINLINE void bx_ring_b(transfer_t t) {
-  /* t.fctx: a (suspended); t.data: unused. Jump to main, whose context
-   * was parked in bx_main_from_b by a. */
-  for (;;) {
-    bx_a = t.fctx;
-    t = jump_fcontext(bx_main_from_b, NULL);
-  }
-}
-static NOINLINE void bx_ring_a(transfer_t t) {
-  for (;;) {
-    bx_main_from_b = t.fctx; /* main, suspended */
-    t = jump_fcontext(bx_b, NULL); /* resumed by main's next lap */
-  }
-}
+ * target, so each ring member records who it came from: a keeps main's
+ * context for b, b keeps a's for main's next lap. */
+typedef struct {
+  fcontext_t a, b, main_from_b;
+} bx_ring;
+static bx_ring bx_rings[PLACEMENTS];
 
-static uint64_t case_boost_oneway(uint64_t n) {
+#define BX_RING(s)                                                         \
+  static NOINLINE void bx_ring_a_##s(transfer_t t) {                       \
+    bx_ring *r = t.data;                                                   \
+    for (;;) {                                                             \
+      NOPS(s);                                                             \
+      r->main_from_b = t.fctx; /* main, suspended */                       \
+      t = jump_fcontext(r->b, r); /* resumed by main's next lap */         \
+    }                                                                      \
+  }                                                                        \
+  static NOINLINE void bx_ring_b_##s(transfer_t t) {                       \
+    bx_ring *r = t.data;                                                   \
+    for (;;) {                                                             \
+      NOPS(s);                                                             \
+      r->a = t.fctx; /* a, suspended */                                    \
+      t = jump_fcontext(r->main_from_b, NULL);                             \
+    }                                                                      \
+  }
+FOR_PLACEMENTS(BX_RING)
+
+static uint64_t case_boost_oneway(int k, uint64_t n) {
+  bx_ring *r = &bx_rings[k];
   uint64_t t0 = ticks();
   for (uint64_t i = 0; i < n; i++) {
     /* main -> a; a -> b; b -> main: this jump returns with t.fctx = b */
-    transfer_t t = jump_fcontext(bx_a, NULL);
-    bx_b = t.fctx;
+    transfer_t t = jump_fcontext(r->a, r);
+    r->b = t.fctx;
   }
   uint64_t t1 = ticks();
   return t1 - t0;
 }
 
-static NOINLINE uintptr_t bx_calls_yield(transfer_t *t, uintptr_t x) {
-  x = work(x);
-  *t = jump_fcontext(t->fctx, (void *)x);
-  return (uintptr_t)t->data;
-}
-static NOINLINE void bx_calls_entry(transfer_t t) {
-  uintptr_t x = (uintptr_t)t.data;
-  for (;;) x = bx_calls_yield(&t, x);
-}
+#define BX_CALLS(s)                                                        \
+  static NOINLINE uintptr_t bx_calls_yield_##s(transfer_t *t, uintptr_t x) { \
+    x = work(x);                                                           \
+    NOPS(s);                                                               \
+    *t = jump_fcontext(t->fctx, (void *)x);                                \
+    return (uintptr_t)t->data;                                             \
+  }                                                                        \
+  static NOINLINE void bx_calls_entry_##s(transfer_t t) {                  \
+    uintptr_t x = (uintptr_t)t.data;                                       \
+    for (;;) x = bx_calls_yield_##s(&t, x);                                \
+  }
+FOR_PLACEMENTS(BX_CALLS)
 
-static uint64_t case_boost_roundtrip_calls(uint64_t n) {
-  fcontext_t a = bx_a;
+static uint64_t case_boost_roundtrip_calls(int k, uint64_t n) {
+  fcontext_t a = bx_rt[k];
   uintptr_t acc = 1;
   uint64_t t0 = ticks();
   for (uint64_t i = 0; i < n; i++) {
@@ -350,10 +511,15 @@ static uint64_t case_boost_roundtrip_calls(uint64_t n) {
     acc = (uintptr_t)t.data;
   }
   uint64_t t1 = ticks();
-  bx_a = a;
+  bx_rt[k] = a;
   if (acc == 42) puts("");
   return t1 - t0;
 }
+
+static void (*const bx_rt_entries[PLACEMENTS])(transfer_t) = {SY_REF(bx_rt_entry_)};
+static void (*const bx_ring_as[PLACEMENTS])(transfer_t) = {SY_REF(bx_ring_a_)};
+static void (*const bx_ring_bs[PLACEMENTS])(transfer_t) = {SY_REF(bx_ring_b_)};
+static void (*const bx_calls_entries[PLACEMENTS])(transfer_t) = {SY_REF(bx_calls_entry_)};
 
 /* start-finish: make a context on a reused stack, run it, it jumps back */
 static char *bx_stack;
@@ -371,10 +537,6 @@ static uint64_t case_boost_make_finish(uint64_t n) {
   return t1 - t0;
 }
 
-static fcontext_t bx_make(void (*fn)(transfer_t)) {
-  char *st = xalloc(STACK_SIZE);
-  return make_fcontext(st + STACK_SIZE, STACK_SIZE, fn);
-}
 #endif
 
 /* -------------------------------------------------------- runtime cases */
@@ -570,29 +732,31 @@ static int run_case(const char *name) {
   } else if (!strcmp(name, "native.calls_only")) {
     measure(name, case_calls_only, 1, 0, "the per-lap work of the *_with_calls cases, no switching");
   } else if (!strcmp(name, "native.sy_switch.roundtrip")) {
-    sy_setup(sy_pingpong_entry, NULL);
-    measure(name, case_sy_roundtrip, 1, 0, "main -> coroutine -> main");
+    sy_setup(sy_rt_entries, NULL);
+    measure_placed(name, case_sy_roundtrip, 1, "main -> coroutine -> main");
   } else if (!strcmp(name, "native.sy_switch.oneway")) {
-    sy_setup(sy_ring_a, sy_ring_b);
-    measure(name, case_sy_oneway, 3, 0, "ring of 3 contexts, per switch");
+    sy_setup(sy_ring_as, sy_ring_bs);
+    measure_placed(name, case_sy_oneway, 3, "ring of 3 contexts, per switch");
   } else if (!strcmp(name, "native.sy_switch.roundtrip_with_calls")) {
-    sy_setup(sy_calls_entry, NULL);
-    measure(name, case_sy_roundtrip_calls, 1, 0, "round trip; each side makes 7 nested calls per hop");
+    sy_setup(sy_calls_entries, NULL);
+    measure_placed(name, case_sy_roundtrip_calls, 1, "round trip; each side makes 7 nested calls per hop");
   } else if (!strcmp(name, "native.glibc.swapcontext.roundtrip")) {
     uc_setup();
     measure(name, case_swapcontext_roundtrip, 1, 0, "glibc swapcontext, two per round trip");
   } else if (!strncmp(name, "native.boost.", 13)) {
 #ifdef SY_BENCH_BOOST
     if (!strcmp(name, "native.boost.jump_fcontext.roundtrip")) {
-      bx_a = bx_make(bx_pingpong_entry);
-      measure(name, case_boost_roundtrip, 1, 0, "Boost.Context jump_fcontext, main -> coroutine -> main");
+      for (int k = 0; k < PLACEMENTS; k++) bx_rt[k] = bx_make(bx_rt_entries[k]);
+      measure_placed(name, case_boost_roundtrip, 1, "Boost.Context jump_fcontext, main -> coroutine -> main");
     } else if (!strcmp(name, "native.boost.jump_fcontext.oneway")) {
-      bx_a = bx_make(bx_ring_a);
-      bx_b = bx_make(bx_ring_b);
-      measure(name, case_boost_oneway, 3, 0, "ring of 3 contexts, per jump");
+      for (int k = 0; k < PLACEMENTS; k++) {
+        bx_rings[k].a = bx_make(bx_ring_as[k]);
+        bx_rings[k].b = bx_make(bx_ring_bs[k]);
+      }
+      measure_placed(name, case_boost_oneway, 3, "ring of 3 contexts, per jump");
     } else if (!strcmp(name, "native.boost.jump_fcontext.roundtrip_with_calls")) {
-      bx_a = bx_make(bx_calls_entry);
-      measure(name, case_boost_roundtrip_calls, 1, 0, "round trip; each side makes 7 nested calls per hop");
+      for (int k = 0; k < PLACEMENTS; k++) bx_rt[k] = bx_make(bx_calls_entries[k]);
+      measure_placed(name, case_boost_roundtrip_calls, 1, "round trip; each side makes 7 nested calls per hop");
     } else if (!strcmp(name, "native.boost.make_fcontext.start_finish")) {
       bx_stack = xalloc(STACK_SIZE);
       measure(name, case_boost_make_finish, 1, 0, "make_fcontext on a reused stack + jump in + jump out (no allocation)");
