@@ -1,16 +1,21 @@
 /**
  * Helpers for CSP tests. They import lib/ directly (ts-jest compiles it) but
- * need the native addon: `npx node-gyp rebuild` in the package root.
+ * need the native addon: `npx node-gyp rebuild` in the package root, or a
+ * prebuild for this Node (what test:node / test:arm64 load, PREBUILDS_ONLY=1).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ADDON = path.join(ROOT, 'build', 'Release', 'switchyard.node');
 
 export function assertBuilt(): void {
-  if (!fs.existsSync(ADDON)) {
-    throw new Error(`CSP tests need the native addon: missing ${path.relative(ROOT, ADDON)}. Run \`npx node-gyp rebuild\`.`);
+  try {
+    // whatever node-gyp-build would load: build/Release, or the prebuild for this Node
+    require('node-gyp-build').path(ROOT);
+  } catch {
+    throw new Error(
+      `CSP tests need the native addon: missing ${path.relative(ROOT, ADDON)} (or a prebuild for this Node). Run \`npx node-gyp rebuild\`.`,
+    );
   }
 }
 
