@@ -384,6 +384,9 @@ constexpr int32_t kStatePrevious = 0x18;
 constexpr int32_t kTmFreeAnchor = 0x38;
 constexpr int32_t kTmInUseAnchor = 0x40;
 constexpr size_t kMaxDebugArchive = 256;
+// StackGuard::ThreadLocal's place in the StackGuard (its Isolate* first),
+// pinned by kStackGuardVariants below.
+constexpr int32_t kStackGuardThreadLocal = 8;
 
 HandoffOps g_handoff;
 bool g_handoff_found = false;
@@ -612,7 +615,6 @@ const StackGuardVariant kStackGuardVariants[] = {
         e8 {rmutex_unlock:rel} 48 83 c4 08 48 8d 43 38 5b 41 5c 41 5d 5d c3)",
      0x38},
 };
-constexpr int32_t kStackGuardThreadLocal = 8;  // pinned by the patterns above
 
 bool DiscoverHandoff(std::string* why) {
   struct Sym {
