@@ -32,6 +32,8 @@ function emulationEnv(arch, node) {
   const preload = path.join(__dirname, 'qemu-preload.js');
   return {
     SWITCHYARD_EMULATED_NODE: wrapper,
+    // process.arch in there is the emulated arch; tests that run programs built for this machine need its own
+    SWITCHYARD_HOST_ARCH: process.arch,
     NODE_OPTIONS: `${process.env.NODE_OPTIONS || ''} --require ${preload}`.trim(),
   };
 }

@@ -60,13 +60,22 @@ function which(cmd) {
   throw new Error(`${cmd} not found on PATH (Debian: apt-get install qemu-user-static)`);
 }
 
+/**
+ * The machine's architecture. Inside an emulated node (the arm64 suite on
+ * x64, see jest-on-node.js) process.arch is the emulated one, so the runner
+ * passes the machine's down as SWITCHYARD_HOST_ARCH.
+ */
+function hostArch() {
+  return process.env.SWITCHYARD_HOST_ARCH || process.arch;
+}
+
 /** argv prefix that runs a `node` of this arch on this machine (qemu for arm64 on x64) */
 function runnerFor(arch, bin) {
-  const host = process.arch;
+  const host = hostArch();
   if (arch === host) return [bin];
   // absolute path: the runner may be written into wrappers used with a minimal PATH
   if (arch === 'arm64' && host === 'x64') return [which('qemu-aarch64-static'), '-L', '/usr/aarch64-linux-gnu', bin];
   throw new Error(`cannot run a ${arch} node on a ${host} host`);
 }
 
-module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, nodePaths, allTargets, runnerFor };
+module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, nodePaths, allTargets, hostArch, runnerFor };

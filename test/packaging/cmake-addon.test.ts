@@ -20,7 +20,9 @@ type Lang = 'c' | 'cxx' | 'asm';
 /** what decides the object code, besides the file: effective -D names, -I dirs, -std/-O/-W/-f flags */
 interface View { defines: string[]; includes: string[]; flags: string[] }
 
-const HOST_OK = process.platform === 'linux' && process.arch === 'x64' && haveCommand('cmake');
+// the machine's compilers build the x64 addon (also when this node is an emulated arm64 one)
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const HOST_OK = process.platform === 'linux' && require('../../scripts/targets').hostArch() === 'x64' && haveCommand('cmake');
 const CROSS = haveCommand('aarch64-linux-gnu-gcc') && haveCommand('aarch64-linux-gnu-g++');
 const QEMU = haveCommand('qemu-aarch64-static');
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);

@@ -15,9 +15,10 @@ import { installTarball, pack, ROOT, tempDir } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { ensureNode } = require('../../scripts/fetch-node');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { runnerFor } = require('../../scripts/targets');
+const { hostArch, runnerFor } = require('../../scripts/targets');
 
-const HOST_OK = process.platform === 'linux' && process.arch === 'x64';
+// the machine's compilers build the x64 addons (also when this node is an emulated arm64 one)
+const HOST_OK = process.platform === 'linux' && hostArch() === 'x64';
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 const CROSS = have('aarch64-linux-gnu-gcc') && have('qemu-aarch64-static');
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
