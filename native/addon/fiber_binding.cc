@@ -24,10 +24,19 @@ namespace switchyard {
 
 namespace {
 
+struct BindingData;
+
+// What resume, throw and yield hand their one shared callback (Hop).
+struct HopData {
+  BindingData* binding;
+  FiberRuntime::Op op;
+};
+
 // Per environment; every callback reaches it through its v8::External data.
 struct BindingData {
   napi_env env;
   AddonData* data;
+  HopData hops[3];  // resume, throw, yield
 };
 
 class NativeFiber {
@@ -124,23 +133,23 @@ inline NativeFiber* Self(const v8::FunctionCallbackInfo<v8::Value>& info) {
   return static_cast<NativeFiber*>(GetSlot(info.This()));
 }
 
-template <InMode kMode>
-void Transfer(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  NativeFiber* self = Self(info);
-  if (self == nullptr) {
-    BindingData* b = Binding(info);
-    ThrowFailure(info.GetIsolate(), b->data, FailureCode::kFiberState, "fiber was never constructed");
-    return;
+// resume, throw and yield: one callback and one call into the runtime, so
+// that both sides of a fiber switch run the same code down to the stack
+// switch (see FiberRuntime::Hop).
+void Hop(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  const HopData* hop = static_cast<const HopData*>(info.Data().As<v8::External>()->Value());
+  AddonData* data = hop->binding->data;
+  FiberCore* core = nullptr;
+  if (hop->op != FiberRuntime::Op::kYield) {
+    NativeFiber* self = Self(info);
+    if (self == nullptr) {
+      ThrowFailure(info.GetIsolate(), data, FailureCode::kFiberState, "fiber was never constructed");
+      return;
+    }
+    core = self->core();
   }
-  AddonData* data = self->data();
   v8::Local<v8::Value> value = info.Length() > 0 ? info[0] : v8::Undefined(info.GetIsolate()).As<v8::Value>();
-  Deliver(info, data, data->runtime->Resume(self->core(), kMode, value));
-}
-
-void Yield(const v8::FunctionCallbackInfo<v8::Value>& info) {
-  AddonData* data = Binding(info)->data;
-  v8::Local<v8::Value> value = info.Length() > 0 ? info[0] : v8::Undefined(info.GetIsolate()).As<v8::Value>();
-  Deliver(info, data, data->runtime->Yield(value));
+  Deliver(info, data, data->runtime->Hop(hop->op, core, value));
 }
 
 void State(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -203,7 +212,10 @@ Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data) {
   v8::EscapableHandleScope scope(isolate);
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
 
-  auto* binding = new BindingData{env, data};
+  auto* binding = new BindingData{env, data, {}};
+  binding->hops[0] = {binding, FiberRuntime::Op::kResume};
+  binding->hops[1] = {binding, FiberRuntime::Op::kThrow};
+  binding->hops[2] = {binding, FiberRuntime::Op::kYield};
   napi_add_env_cleanup_hook(env, DeleteBindingData, binding);
   v8::Local<v8::External> ext = v8::External::New(isolate, binding);
 
@@ -211,19 +223,20 @@ Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data) {
   tpl->SetClassName(Str(isolate, "NativeFiber"));
   tpl->InstanceTemplate()->SetInternalFieldCount(1);
   v8::Local<v8::Signature> sig = v8::Signature::New(isolate, tpl);
-  auto method = [&](v8::FunctionCallback cb, int length) {
-    return v8::FunctionTemplate::New(isolate, cb, ext, sig, length, v8::ConstructorBehavior::kThrow);
+  auto method = [&](v8::FunctionCallback cb, int length, v8::Local<v8::Value> cb_data) {
+    return v8::FunctionTemplate::New(isolate, cb, cb_data, sig, length, v8::ConstructorBehavior::kThrow);
   };
+  auto hop = [&](int i) { return v8::External::New(isolate, &binding->hops[i]); };
   const auto fixed = static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontEnum | v8::DontDelete);
   const auto accessor = static_cast<v8::PropertyAttribute>(v8::DontEnum | v8::DontDelete);
   v8::Local<v8::ObjectTemplate> proto = tpl->PrototypeTemplate();
-  proto->Set(Str(isolate, "resume"), method(Transfer<InMode::kValue>, 1), fixed);
-  proto->Set(Str(isolate, "throw"), method(Transfer<InMode::kThrow>, 1), fixed);
-  proto->SetAccessorProperty(Str(isolate, "state"), method(State, 0), {}, accessor);
-  proto->SetAccessorProperty(Str(isolate, "stackSize"), method(StackSize, 0), {}, accessor);
+  proto->Set(Str(isolate, "resume"), method(Hop, 1, hop(0)), fixed);
+  proto->Set(Str(isolate, "throw"), method(Hop, 1, hop(1)), fixed);
+  proto->SetAccessorProperty(Str(isolate, "state"), method(State, 0, ext), {}, accessor);
+  proto->SetAccessorProperty(Str(isolate, "stackSize"), method(StackSize, 0, ext), {}, accessor);
   // Fiber.yield's fast path (the `yield` export is the N-API one).
   tpl->Set(Str(isolate, "yield"),
-           v8::FunctionTemplate::New(isolate, Yield, ext, {}, 1, v8::ConstructorBehavior::kThrow), fixed);
+           v8::FunctionTemplate::New(isolate, Hop, hop(2), {}, 1, v8::ConstructorBehavior::kThrow), fixed);
 
   // How the tls backend hands V8 over between fibers (diagnostics, tests).
   if (std::string(data->runtime->backend()->Name()) == "tls")
