@@ -108,9 +108,20 @@ function parseArgs(argv) {
  * @param {string[]} args
  * @returns {{ ok: boolean, stderr: string }}
  */
-function gcc(args) {
-  const r = spawnSync('gcc', args, { cwd: ROOT, encoding: 'utf8' });
+function gcc(args, cc = 'gcc') {
+  const r = spawnSync(cc, args, { cwd: ROOT, encoding: 'utf8' });
   return { ok: r.status === 0, stderr: (r.stderr || '') + (r.error ? String(r.error) : '') };
+}
+
+/**
+ * The C compiler for addons this node loads: gcc, unless gcc builds for
+ * another machine (an emulated node: the arm64 suite on x64 under qemu), then
+ * the cross compiler for this node's arch.
+ */
+function addonCompiler() {
+  const cpu = spawnSync('gcc', ['-dumpmachine'], { encoding: 'utf8' }).stdout.trim().split('-')[0];
+  const want = { x64: 'x86_64', arm64: 'aarch64', riscv64: 'riscv64' }[process.arch];
+  return !want || cpu === want ? 'gcc' : `${want}-linux-gnu-gcc`;
 }
 
 /**
@@ -165,7 +176,7 @@ function buildNoop(buildDir) {
   const inc = candidates.find((d) => fs.existsSync(path.join(d, 'node_api.h')));
   if (!inc) return { path: null, note: 'node headers (node_api.h) not found' };
   const out = path.join(buildDir, 'noop.node');
-  const r = gcc(['-O2', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=noop', `-I${inc}`, 'bench/js/noop.c', '-o', out]);
+  const r = gcc(['-O2', '-shared', '-fPIC', '-DNODE_GYP_MODULE_NAME=noop', `-I${inc}`, 'bench/js/noop.c', '-o', out], addonCompiler());
   return r.ok ? { path: out, note: `built against ${inc}` } : { path: null, note: r.stderr.trim() };
 }
 
