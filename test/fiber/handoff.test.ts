@@ -1,0 +1,26 @@
+/**
+ * Which way the tls backend hands V8 between fibers. The fast hand-off
+ * (V8's thread state archived and restored directly, offsets matched from
+ * the running binary) is expected on the Node builds it was matched for
+ * (20 and 22 on x64); everywhere else, or when a match fails, the backend
+ * falls back to v8::Unlocker/Locker and says why. This test makes a silent
+ * fallback visible.
+ */
+import { native } from '../../lib/native';
+
+const major = Number(process.versions.node.split('.')[0]);
+const forcedLocker = process.env.SWITCHYARD_FIBER_HANDOFF === 'locker';
+const matchedBuild = process.arch === 'x64' && (major === 20 || major === 22);
+
+describe('tls backend hand-off', () => {
+  test(native.backend === 'tls' ? 'reports its path' : 'absent on the threads backend', () => {
+    const handoff = native.NativeFiber.handoff;
+    if (native.backend !== 'tls') {
+      expect(handoff).toBeUndefined();
+    } else if (matchedBuild && !forcedLocker) {
+      expect(handoff).toBe('v8');
+    } else {
+      expect(handoff).toMatch(/^locker/);
+    }
+  });
+});
