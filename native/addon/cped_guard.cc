@@ -28,7 +28,6 @@ void CpedGuard::Prologue(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, 
   self->stash_.Reset(isolate, current);
   isolate->SetContinuationPreservedEmbedderData(v8::Undefined(isolate));
   self->stashed_ = true;
-  self->guarded_++;
 }
 
 void CpedGuard::Epilogue(v8::Isolate* isolate, v8::GCType, v8::GCCallbackFlags, void* data) {

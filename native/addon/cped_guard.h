@@ -29,9 +29,6 @@ class CpedGuard {
   CpedGuard(const CpedGuard&) = delete;
   CpedGuard& operator=(const CpedGuard&) = delete;
 
-  // Scavenges that ran with CPED set aside (for tests and diagnostics).
-  size_t guarded_scavenges() const { return guarded_; }
-
  private:
   static void Prologue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
   static void Epilogue(v8::Isolate* isolate, v8::GCType type, v8::GCCallbackFlags flags, void* data);
@@ -39,7 +36,6 @@ class CpedGuard {
   v8::Isolate* isolate_;
   v8::Global<v8::Value> stash_;
   bool stashed_ = false;
-  size_t guarded_ = 0;
 };
 
 }  // namespace switchyard
