@@ -160,9 +160,14 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
 
   (backend_.get()->*(in ? &Backend::SwitchIn : &Backend::SwitchOut))(fiber);
 
+  // The value handed over is a handle in the other side's handle scope: that
+  // side is suspended inside its own Hop, its scopes archived with it, and
+  // the GC visits (and updates) archived handles. The binding reads it into
+  // the return value or the exception before anything can switch again, so
+  // it is used where it is instead of being copied into this scope.
   if (!in) {
     // Resumed (current_ == fiber again, set by the new resumer).
-    v8::Local<v8::Value> v = v8::Local<v8::Value>::New(isolate_, fiber->in_value);
+    v8::Local<v8::Value> v = fiber->in_value;
     fiber->in_value.Clear();
     return fiber->in_mode == InMode::kThrow ? Outcome::Throw(v) : Outcome::Value(v);
   }
@@ -174,7 +179,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
   switch (fiber->out_mode) {
     case OutMode::kYielded: {
       fiber->state_ = FiberState::kSuspended;
-      v8::Local<v8::Value> v = v8::Local<v8::Value>::New(isolate_, fiber->out_value);
+      v8::Local<v8::Value> v = fiber->out_value;
       fiber->out_value.Clear();
       return Outcome::Value(v);
     }

@@ -109,6 +109,8 @@ class TlsBackend final : public Backend {
       : isolate_(isolate), handoff_(handoff), live_(TlsLiveBlock()) {
     block_size_ = TlsGetLayout().size;
     id_offset_ = TlsGetLayout().thread_id_offset;
+    stack_start_offset_ = TlsGetLayout().stack_start_offset;
+    set_stack_start_ = handoff_ != nullptr && handoff_->SetsStackStart();
   }
   ~TlsBackend() override { Shutdown(); }
 
@@ -178,9 +180,16 @@ class TlsBackend final : public Backend {
     running_ = self;
     TakeBack(self, live, wake, &unlocker);
     // Re-point the heap's stack start (used by conservative stack scanning)
-    // at this stack: Isolate::Enter reads it from the TLS stack-start slot.
-    isolate_->Enter();
-    isolate_->Exit();
+    // at this stack: Isolate::Enter reads it from the TLS stack-start slot,
+    // and where the hand-off knows Enter's code it sets it from there itself.
+    void* start = nullptr;
+    if (set_stack_start_) std::memcpy(&start, live + stack_start_offset_, sizeof start);
+    if (start != nullptr) {
+      handoff_->SetStackStart(start);
+    } else {  // or not cached on this thread yet: Enter finds it
+      isolate_->Enter();
+      isolate_->Exit();
+    }
     RestoreLimit(limit);
   }
 
@@ -342,6 +351,8 @@ class TlsBackend final : public Backend {
   uint8_t* live_;                       // this thread's instance of the TLS block
   size_t block_size_;
   size_t id_offset_;
+  size_t stack_start_offset_;
+  bool set_stack_start_ = false;  // V8Handoff::SetStackStart instead of Enter + Exit
   std::vector<Carrier*> pool_;
   std::vector<Carrier*> orphans_;
   size_t active_ = 0;

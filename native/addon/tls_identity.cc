@@ -350,6 +350,10 @@ struct HandoffOps {
   // base::RecursiveMutex (the isolate's break_access_)
   void (*rmutex_lock)(void*) = nullptr;
   void (*rmutex_unlock)(void*) = nullptr;
+  // Heap::SetStackStart, what Isolate::Enter does first (see
+  // kIsolateEnterStackStart); nullptr: not matched, use Enter + Exit.
+  void (*set_stack_start)(void* heap, void* start) = nullptr;
+  int32_t iso_heap = 0;
 
   // offsets (bytes)
   int32_t iso_tm = 0, iso_hsi = 0, iso_debug = 0, iso_regexp = 0, iso_boot = 0, iso_break_access = 0;
@@ -544,6 +548,22 @@ e8 {*:rel}
 e9 {restore_thread:rel}
 )";
 
+// Isolate::Enter begins by pointing the heap's stack start (conservative
+// stack scanning) at the calling thread's stack, then, when the isolate is
+// already entered on this thread (always so at a fiber switch), only counts
+// the entry, which Exit takes back. A switch called Enter + Exit for the
+// first part alone; where the code is this, the hand-off calls
+// Heap::SetStackStart itself with the stack start from the TLS slot (what
+// GetStackStart returns). Searched for within the first bytes of Enter
+// (the prologue differs between V8 11.3 and 12.4).
+const char kIsolateEnterStackStart[] = R"(
+e8 {get_stack_start:rel}
+48 8d bb {iso_heap:d32}
+48 89 c6
+e8 {set_stack_start:rel}
+)";
+constexpr int kIsolateEnterSearch = 48;
+
 // HandleScopeImplementer::ArchiveThread / RestoreThread: copy the isolate's
 // HandleScopeData into the implementer's copy at its end, the implementer
 // to the archive, reset the live state / the reverse. Exact code, per V8.
@@ -649,6 +669,12 @@ bool DiscoverHandoff(std::string* why) {
       {"rmutex_unlock", "_ZN2v84base14RecursiveMutex6UnlockEv"},
       {"mutex_lock", "_ZN2v84base5Mutex4LockEv"},
   };
+  // optional (see kIsolateEnterStackStart)
+  const Sym optional_syms[] = {
+      {"isolate_enter", "_ZN2v88internal7Isolate5EnterEv"},
+      {"get_stack_start", "_ZN2v84base5Stack13GetStackStartEv"},
+      {"set_stack_start", "_ZN2v88internal4Heap13SetStackStartEPv"},
+  };
   std::map<std::string, const void*> sym;
   for (const Sym& s : syms) {
     void* a = dlsym(RTLD_DEFAULT, s.mangled);
@@ -721,6 +747,25 @@ bool DiscoverHandoff(std::string* why) {
       o.hsd_in_hsi = v.hsd_in_hsi;
       o.hsd_size = v.hsd_size;
       o.iso_hsd = c["iso_hsd"];
+      break;
+    }
+  }
+  bool have_enter = true;
+  for (const Sym& s : optional_syms) {
+    void* a = dlsym(RTLD_DEFAULT, s.mangled);
+    have_enter = have_enter && a != nullptr;
+    sym[s.key] = a;
+  }
+  // rbx holds `this` from the prologue's mov %rdi,%rbx on
+  const uint8_t* enter = static_cast<const uint8_t*>(sym["isolate_enter"]);
+  bool this_in_rbx = false;
+  for (int i = 0; have_enter && i < kIsolateEnterSearch; i++) {
+    std::map<std::string, int32_t> c;
+    std::string ignored;
+    if (i >= 3 && enter[i - 3] == 0x48 && enter[i - 2] == 0x89 && enter[i - 1] == 0xfb) this_in_rbx = true;
+    if (this_in_rbx && MatchCode(enter + i, kIsolateEnterStackStart, sym, &c, &ignored)) {
+      fn("set_stack_start", &o.set_stack_start);
+      o.iso_heap = c["iso_heap"];
       break;
     }
   }
@@ -817,9 +862,9 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
   if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1') {
     std::fprintf(stderr,
                  "switchyard: V8 hand-off: thread manager +%d, handle scopes %s, stack guard %s, "
-                 "debug part %zu bytes\n",
+                 "debug part %zu bytes, heap stack start %s\n",
                  o.iso_tm, o.hsi_size != 0 ? "copied" : "through V8", o.sg_size != 0 ? "copied" : "through V8",
-                 debug_size);
+                 debug_size, o.set_stack_start != nullptr ? "set directly" : "through Isolate::Enter");
   }
   auto* h = new V8Handoff();
   h->isolate_ = iso;
@@ -842,6 +887,10 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
 }
 
 void* V8Handoff::PerThread() { return g_handoff.find_or_allocate_per_thread(isolate_); }
+
+bool V8Handoff::SetsStackStart() const { return g_handoff.set_stack_start != nullptr; }
+
+void V8Handoff::SetStackStart(void* start) { g_handoff.set_stack_start(isolate_ + g_handoff.iso_heap, start); }
 
 void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   const HandoffOps& o = g_handoff;

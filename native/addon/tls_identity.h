@@ -120,6 +120,12 @@ class V8Handoff {
   // Receiver, its identity installed: restore its state and own the lock.
   void Restore(void* per_thread, int32_t thread_id);
 
+  // Points the heap's stack start (conservative stack scanning) at `start`,
+  // as Isolate::Enter does for the calling thread's stack; only where
+  // SetsStackStart() (Enter's code was matched).
+  bool SetsStackStart() const;
+  void SetStackStart(void* start);
+
   // v8::Unlocker's constructor and destructor, for hand-offs to and from a
   // v8::Locker (a fiber body's first entry and its end).
   void ArchiveAndUnlock();
