@@ -69,35 +69,38 @@ v8::MicrotaskQueue* FiberRuntime::QueueOf(v8::Local<v8::Context> context) {
   return queue_of_context_;
 }
 
-void FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
-  for (int i = 0; i < FiberCore::kMaxQueues; i++) out[i] = nullptr;
+// The queues running now among those that can matter (the current and the
+// entered context's, the isolate's default one by its flag): at most
+// kMaxQueues, in *out; returns how many. Nothing is running nearly always,
+// and then the yield check needs nothing from the resume record.
+int FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
   int n = 0;
-  auto add = [&](v8::MicrotaskQueue* q) {
-    if (q == nullptr || !q->IsRunningMicrotasks()) return;
-    for (int i = 0; i < n; i++)
-      if (out[i] == q) return;
-    if (n < FiberCore::kMaxQueues) out[n++] = q;
-  };
   v8::Local<v8::Context> current = isolate_->GetCurrentContext();
-  if (!current.IsEmpty()) add(QueueOf(current));
+  if (!current.IsEmpty()) {
+    v8::MicrotaskQueue* q = QueueOf(current);
+    if (q != nullptr && q->IsRunningMicrotasks()) out[n++] = q;
+  }
   v8::Local<v8::Context> entered = isolate_->GetEnteredOrMicrotaskContext();
-  if (!entered.IsEmpty() && entered != current) add(QueueOf(entered));
+  if (!entered.IsEmpty() && entered != current) {
+    v8::MicrotaskQueue* q = QueueOf(entered);
+    if (q != nullptr && (n == 0 || out[0] != q) && q->IsRunningMicrotasks()) out[n++] = q;
+  }
   // The isolate's default queue (the main context's in Node) by its flag,
   // recorded under a sentinel: counted the same way at resume and at yield.
-  if (v8::MicrotasksScope::IsRunningMicrotasks(isolate_) && n < FiberCore::kMaxQueues)
-    out[n++] = reinterpret_cast<v8::MicrotaskQueue*>(isolate_);
+  if (v8::MicrotasksScope::IsRunningMicrotasks(isolate_)) out[n++] = reinterpret_cast<v8::MicrotaskQueue*>(isolate_);
+  return n;
 }
 
 void FiberRuntime::RecordRunningQueues(FiberCore* fiber) {
-  CollectRunningQueues(fiber->running_queues_);
+  fiber->running_count_ = CollectRunningQueues(fiber->running_queues_);
 }
 
 bool FiberRuntime::NewQueueRunning(FiberCore* fiber) {
   v8::MicrotaskQueue* now[FiberCore::kMaxQueues];
-  CollectRunningQueues(now);
-  for (int i = 0; i < FiberCore::kMaxQueues && now[i] != nullptr; i++) {
+  int n = CollectRunningQueues(now);
+  for (int i = 0; i < n; i++) {
     bool was = false;
-    for (int j = 0; j < FiberCore::kMaxQueues; j++) was = was || fiber->running_queues_[j] == now[i];
+    for (int j = 0; j < fiber->running_count_; j++) was = was || fiber->running_queues_[j] == now[i];
     if (!was) return true;
   }
   return false;

@@ -78,6 +78,7 @@ class FiberCore {
   // is only legal if no other queue has started running since.
   static constexpr int kMaxQueues = 3;
   v8::MicrotaskQueue* running_queues_[kMaxQueues] = {};
+  int running_count_ = 0;
 };
 
 // The result of Resume/Yield in V8 terms; the binding turns it into a return
@@ -117,7 +118,7 @@ class FiberRuntime {
  private:
   void RecordRunningQueues(FiberCore* fiber);
   bool NewQueueRunning(FiberCore* fiber);
-  void CollectRunningQueues(v8::MicrotaskQueue** out);
+  int CollectRunningQueues(v8::MicrotaskQueue** out);
   v8::MicrotaskQueue* QueueOf(v8::Local<v8::Context> context);
 
   // The last context asked for its microtask queue (weak) and that queue: a
