@@ -23,20 +23,64 @@ const nativeYield = native.NativeFiber.yield ?? native.yield;
 
 const STATE_NAMES: readonly FiberState[] = ['created', 'suspended', 'running', 'done'];
 
+// Fiber extends the addon's class, so that resume() and throw() are the
+// native methods themselves, with no JS frame around them (the round trip's
+// hot path). The native `state` getter (a number) stays reachable for
+// `done` and `state`, which Fiber redefines.
+type NativeFiberClass = new (body: (value: unknown) => unknown, stackSize?: number) => object;
+const NativeFiberBase = native.NativeFiber as unknown as NativeFiberClass;
+const nativeState = Object.getOwnPropertyDescriptor(native.NativeFiber.prototype, 'state')!.get! as (
+  this: unknown,
+) => NativeFiberState;
+
 export interface FiberOptions {
   /** Native stack size in bytes (default 1 MiB, 256 KiB to 1 GiB). JS
    * recursion that gets near the end throws RangeError inside the fiber. */
   stackSize?: number;
 }
 
+// The methods Fiber inherits from the native class, typed.
+// The fiber whose body is running now (Fiber.current). A module variable:
+// as a static private field of the class it cost ~190 more instructions per
+// round trip (callgrind), this ~15.
+let current: Fiber<any, any> | undefined = undefined;
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Fiber<TIn = unknown, TOut = unknown> {
+  /**
+   * Runs the fiber until it yields or returns and gives back that value. The
+   * first call starts the body with `value`; later calls make the pending
+   * `Fiber.yield()` return `value`. An exception escaping the body comes out
+   * of here unchanged (same object, original stack).
+   * @throws FiberStateError if the fiber is running or done.
+   */
+  resume(value?: TIn): TOut;
+
+  /**
+   * Resumes the fiber by throwing `error` at its pending `Fiber.yield()`,
+   * where the body can catch it. On a fiber that never started, the body is
+   * skipped, the fiber is done and `error` is thrown straight back.
+   */
+  throw(error: unknown): TOut;
+
+  /** The fiber's native stack size in bytes. */
+  readonly stackSize: number;
+}
+
 /**
  * A fiber that is resumed with values of type `TIn` and yields (and finally
  * returns) values of type `TOut`. The body receives the first resume value.
+ *
+ * `Fiber.current` is kept by the fiber's side of each switch, as resume()
+ * has no JS of its own: whenever a fiber gets control (its body starts, a
+ * `Fiber.yield()` returns or throws) it notes who was current, its resumer,
+ * and becomes current; whenever it gives control back (it yields, its body
+ * ends) its resumer is current again.
  */
-export class Fiber<TIn = unknown, TOut = unknown> {
-  static #current: Fiber<any, any> | undefined = undefined;
-
-  readonly #native: NativeFiber;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
+  /** who was current when this fiber last got control */
+  #resumer: Fiber<any, any> | undefined = undefined;
 
   constructor(body: (first: TIn) => TOut, options: FiberOptions = {}) {
     if (typeof body !== 'function') {
@@ -51,52 +95,26 @@ export class Fiber<TIn = unknown, TOut = unknown> {
         throw new RangeError(`stackSize must be between ${native.minStackSize} and ${native.maxStackSize} bytes`);
       }
     }
-    this.#native = new native.NativeFiber(body as (value: unknown) => unknown, stackSize);
-  }
-
-  /**
-   * Runs the fiber until it yields or returns and gives back that value. The
-   * first call starts the body with `value`; later calls make the pending
-   * `Fiber.yield()` return `value`. An exception escaping the body comes out
-   * of here unchanged (same object, original stack).
-   * @throws FiberStateError if the fiber is running or done.
-   */
-  resume(value?: TIn): TOut {
-    const previous = Fiber.#current;
-    Fiber.#current = this;
-    try {
-      return this.#native.resume(value) as TOut;
-    } finally {
-      Fiber.#current = previous;
-    }
-  }
-
-  /**
-   * Resumes the fiber by throwing `error` at its pending `Fiber.yield()`,
-   * where the body can catch it. On a fiber that never started, the body is
-   * skipped, the fiber is done and `error` is thrown straight back.
-   */
-  throw(error: unknown): TOut {
-    const previous = Fiber.#current;
-    Fiber.#current = this;
-    try {
-      return this.#native.throw(error) as TOut;
-    } finally {
-      Fiber.#current = previous;
-    }
+    // runs only once the constructor is done (on the first resume)
+    const run = (first: unknown): unknown => {
+      this.#resumer = current;
+      current = this;
+      try {
+        return body(first as TIn);
+      } finally {
+        current = this.#resumer;
+      }
+    };
+    super(run, stackSize);
   }
 
   /** True once the body has returned or thrown. */
   get done(): boolean {
-    return this.#native.state === NativeFiberState.Done;
+    return nativeState.call(this) === NativeFiberState.Done;
   }
 
   get state(): FiberState {
-    return STATE_NAMES[this.#native.state];
-  }
-
-  get stackSize(): number {
-    return this.#native.stackSize;
+    return STATE_NAMES[nativeState.call(this)];
   }
 
   /**
@@ -106,12 +124,26 @@ export class Fiber<TIn = unknown, TOut = unknown> {
    * @throws YieldInMicrotaskError inside a microtask that began in the fiber.
    */
   static yield<TResume = unknown, TYield = unknown>(value?: TYield): TResume {
-    return nativeYield(value) as TResume;
+    const self = current;
+    if (self === undefined) return nativeYield(value) as TResume; // not in a Fiber: the addon says why
+    current = self.#resumer;
+    let result: unknown;
+    try {
+      result = nativeYield(value);
+    } catch (error) {
+      // thrown in by throw(), or the yield was refused (nothing switched)
+      self.#resumer = current;
+      current = self;
+      throw error;
+    }
+    self.#resumer = current;
+    current = self;
+    return result as TResume;
   }
 
   /** The fiber whose body is running now, or undefined on a thread's own stack. */
   static get current(): Fiber<unknown, unknown> | undefined {
-    return Fiber.#current;
+    return current;
   }
 
   /** Which native mechanism runs fibers: 'tls' (own stacks) or 'threads'. */
