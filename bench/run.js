@@ -4,6 +4,7 @@
  * bench/run.js: switchyard's benchmark runner (`npm run bench`).
  *
  *   node bench/run.js [--quick] [--out DIR] [--filter SUBSTRING] [--reps N]
+ *                     [--case-timeout SECONDS] [--no-progress]   (--help: what each does)
  *
  * 1. builds the native bench (bench/native/bench.c) with gcc -O2 against
  *    native/gen + native/src (+ Boost.Context when installed) and a no-op
@@ -26,12 +27,13 @@ const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { Command, InvalidArgumentError } = require('commander');
 
 const ROOT = path.resolve(__dirname, '..');
 const NOISY_SPREAD = 3;
 
 /**
- * @typedef {{ quick: boolean, out: string, filter: string | undefined, reps: number,
+ * @typedef {{ quick: boolean, out: string, filter: string | undefined, reps: number, caseTimeoutMs: number,
  *   nativeRepMs: number, jsRepMs: number, calibrateMs: number, progress: boolean }} Options
  * @typedef {{ case: string, unit?: string, iters?: number, reps?: number[], note?: string,
  *   skipped?: string }} RawResult
@@ -80,25 +82,43 @@ const TARGETS = [
   { name: 'JS fiber round trip <= 250 ns', caseName: 'js.fiber.roundtrip', absoluteNs: 250 },
 ];
 
+/** whole-number option values, refused with the option named when they are not */
+/** @param {number} min @returns {(v: string) => number} */
+function integerAtLeast(min) {
+  return (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}, got '${v}'`);
+    return n;
+  };
+}
+
 /** @param {string[]} argv @returns {Options} */
 function parseArgs(argv) {
-  const quick = argv.includes('--quick');
-  /** @param {string} flag */
-  const value = (flag) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 && i + 1 < argv.length ? argv[i + 1] : undefined;
-  };
-  const reps = Number(value('--reps') ?? (quick ? 7 : 9));
-  if (!Number.isInteger(reps) || reps < 7) throw new Error('--reps must be an integer >= 7');
+  const cli = new Command('bench')
+    .description("switchyard's benchmarks: ns per operation beside the baselines measured in the same run")
+    .option('--quick', 'short repetitions (CI smoke: checks that it runs, never its figures)', false)
+    .option('--out <dir>', 'where latest.json and latest.svg go', path.join(ROOT, 'bench', 'results'))
+    .option('--filter <substring>', 'run only the cases whose name contains this')
+    .option('--reps <n>', 'repetitions per case (median of these; default 9, quick 7)', integerAtLeast(7))
+    .option(
+      '--case-timeout <seconds>',
+      'give up on one case after this long (default 180, quick 30; an emulated node needs more)',
+      integerAtLeast(1),
+    )
+    .option('--no-progress', 'no progress bar or per-case lines')
+    .parse(argv, { from: 'user' });
+  const o = cli.opts();
+  const quick = Boolean(o.quick);
   return {
     quick,
-    out: path.resolve(value('--out') ?? path.join(ROOT, 'bench', 'results')),
-    filter: value('--filter'),
-    reps,
+    out: path.resolve(o.out),
+    filter: o.filter,
+    reps: o.reps ?? (quick ? 7 : 9),
+    caseTimeoutMs: (o.caseTimeout ?? (quick ? 30 : 180)) * 1000,
     nativeRepMs: quick ? 10 : 100,
     jsRepMs: quick ? 20 : 150,
     calibrateMs: quick ? 100 : 300,
-    progress: !argv.includes('--no-progress'),
+    progress: o.progress,
   };
 }
 
@@ -458,7 +478,7 @@ async function main(opt) {
             ],
           ];
     const caseStart = Date.now();
-    const r = await run(/** @type {string} */ (args[0]), /** @type {string[]} */ (args[1]), opt.quick ? 30000 : 180000);
+    const r = await run(/** @type {string} */ (args[0]), /** @type {string[]} */ (args[1]), opt.caseTimeoutMs);
     let raw = null;
     let error;
     try {

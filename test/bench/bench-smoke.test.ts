@@ -13,6 +13,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** the JS cases run in this node: under emulation (the arm64 suite on qemu) startup alone is seconds per case */
 const EMULATED = Boolean(process.env.SWITCHYARD_EMULATED_NODE);
 const RUN_TIMEOUT_MS = EMULATED ? 600_000 : 110_000;
+/** per case: a JS case under qemu on a loaded machine has taken over the default quick 30 s */
+const CASE_TIMEOUT_S = EMULATED ? 240 : 30;
 
 /** cases that must have run (no optional dependency) */
 const ALWAYS = [
@@ -66,7 +68,7 @@ describe('npm run bench -- --quick', () => {
   beforeAll(() => {
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-bench-'));
     const started = Date.now();
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), '--quick', '--out', out], {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'run.js'), '--quick', '--case-timeout', String(CASE_TIMEOUT_S), '--out', out], {
       cwd: ROOT,
       encoding: 'utf8',
       timeout: RUN_TIMEOUT_MS,
