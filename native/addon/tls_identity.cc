@@ -818,21 +818,8 @@ inline void CopyPart(char* to, const char* from, size_t n) {
 }
 
 // Whether n bytes (a multiple of 8) at a and b are equal, word by word (a
-// memcmp of a copy just made stalled on store forwarding); branch-free and
-// unrolled for the Debug part's size where it is known.
-template <size_t N>
-inline bool SameWordsFixed(const char* a, const char* b) {
-  uint64_t diff = 0;
-  for (size_t i = 0; i < N; i += sizeof(uint64_t)) {
-    uint64_t x, y;
-    std::memcpy(&x, a + i, sizeof x);
-    std::memcpy(&y, b + i, sizeof y);
-    diff |= x ^ y;
-  }
-  return diff == 0;
-}
-inline bool SameWords(const char* a, const char* b, size_t n) {
-  if (n == 88) return SameWordsFixed<88>(a, b);  // V8 11.3
+// memcmp of a copy just made stalled on store forwarding); branch-free.
+__attribute__((always_inline)) inline bool SameWordsOf(const char* a, const char* b, size_t n) {
   uint64_t diff = 0;
   for (size_t i = 0; i < n; i += sizeof(uint64_t)) {
     uint64_t x, y;
@@ -841,6 +828,12 @@ inline bool SameWords(const char* a, const char* b, size_t n) {
     diff |= x ^ y;
   }
   return diff == 0;
+}
+// The same, with the Debug part's size a constant where it is known, so that
+// the loop is unrolled.
+inline bool SameWords(const char* a, const char* b, size_t n) {
+  if (n == 88) return SameWordsOf(a, b, 88);  // V8 11.3
+  return SameWordsOf(a, b, n);
 }
 
 // ThreadState::Unlink and LinkInto, as V8 inlines them.
