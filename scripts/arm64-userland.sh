@@ -27,6 +27,33 @@ MIRROR=${MIRROR:-http://deb.debian.org/debian}
 SUITE=${SUITE:-bookworm}
 QEMU=qemu-aarch64-static
 
+# proot 5.1 (Debian's) does not know the syscalls newer than it, statx,
+# openat2 and faccessat2, so it passes their paths to the kernel untranslated:
+# stat() of a file in the userland would look on this machine instead. A
+# seccomp filter makes them fail with ENOSYS, and qemu, glibc and libuv fall
+# back to the older calls, which proot translates.
+NO_NEW_PATH_SYSCALLS=$(cat <<'PY'
+import ctypes, os, struct, sys
+def stmt(code, k): return struct.pack('HBBI', code, 0, 0, k)
+def jeq(k, jt, jf): return struct.pack('HBBI', 0x15, jt, jf, k)
+ALLOW, ENOSYS = 0x7fff0000, 0x00050000 | 38
+# x86-64 only (arch 0xc000003e); statx 332, openat2 437, faccessat2 439
+prog = [stmt(0x20, 4), jeq(0xc000003e, 1, 0), stmt(0x06, ALLOW), stmt(0x20, 0)]
+for nr in (332, 437, 439):
+    prog += [jeq(nr, 0, 1), stmt(0x06, ENOSYS)]
+prog.append(stmt(0x06, ALLOW))
+buf = ctypes.create_string_buffer(b''.join(prog))
+class Fprog(ctypes.Structure):
+    _fields_ = [('len', ctypes.c_ushort), ('filter', ctypes.c_void_p)]
+fp = Fprog(len(prog), ctypes.cast(buf, ctypes.c_void_p))
+libc = ctypes.CDLL(None, use_errno=True)
+# PR_SET_NO_NEW_PRIVS, then PR_SET_SECCOMP with SECCOMP_MODE_FILTER
+if libc.prctl(38, 1, 0, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(fp), 0, 0) != 0:
+    sys.exit('arm64-userland: seccomp: ' + os.strerror(ctypes.get_errno()))
+os.execvp(sys.argv[1], sys.argv[1:])
+PY
+)
+
 need() { command -v "$1" >/dev/null || { echo "arm64-userland: $1 not found (apt-get install $2)" >&2; exit 1; }; }
 
 # run a command inside, as (fake) root, with a clean environment and the node on the PATH
@@ -35,7 +62,7 @@ inside() {
   env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
     PATH=/opt/node/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     DEBOOTSTRAP_DIR=/debootstrap \
-    proot -q "$QEMU" -0 -r "$ROOTFS" -b /proc -b /dev -b /sys -b /etc/resolv.conf -w "$wd" "$@"
+    python3 -c "$NO_NEW_PATH_SYSCALLS" proot -q "$QEMU" -0 -r "$ROOTFS" -b /proc -b /dev -b /sys -b /etc/resolv.conf -w "$wd" "$@"
 }
 
 case "$cmd" in
