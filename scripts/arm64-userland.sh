@@ -100,6 +100,10 @@ case "$cmd" in
     mkdir -p "$ROOTFS/opt/node/lib/node_modules" && cp -a "$npm_dir" "$ROOTFS/opt/node/lib/node_modules/npm"
     ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$ROOTFS/opt/node/bin/npm"
     ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$ROOTFS/opt/node/bin/npx"
+    # trust what this machine trusts (its network may re-sign TLS with a CA of its own), with npm's global settings from here
+    cp /etc/ssl/certs/ca-certificates.crt "$ROOTFS/etc/ssl/certs/ca-certificates.crt"
+    npm_global=$(npm config get globalconfig 2>/dev/null || true)
+    if [ -f "$npm_global" ]; then mkdir -p "$ROOTFS/opt/node/etc" && cp "$npm_global" "$ROOTFS/opt/node/etc/npmrc"; fi
     # node-gyp takes the headers next to the node (as ~/.npmrc's nodedir does on the CI machine) instead of downloading them
     echo "nodedir=/opt/node" > "$ROOTFS/root/.npmrc"
     sha=$(git rev-parse --verify "$commit^{commit}")
