@@ -29,17 +29,18 @@ QEMU=qemu-aarch64-static
 
 # proot 5.1 (Debian's) does not know the syscalls newer than it, statx,
 # openat2 and faccessat2, so it passes their paths to the kernel untranslated:
-# stat() of a file in the userland would look on this machine instead. A
-# seccomp filter makes them fail with ENOSYS, and qemu, glibc and libuv fall
-# back to the older calls, which proot translates.
+# stat() of a file in the userland would look on this machine instead; nor
+# clone3, which qemu's threads are made with. A seccomp filter makes them
+# fail with ENOSYS, and qemu, glibc and libuv fall back to the older calls,
+# which proot knows.
 NO_NEW_PATH_SYSCALLS=$(cat <<'PY'
 import ctypes, os, struct, sys
 def stmt(code, k): return struct.pack('HBBI', code, 0, 0, k)
 def jeq(k, jt, jf): return struct.pack('HBBI', 0x15, jt, jf, k)
 ALLOW, ENOSYS = 0x7fff0000, 0x00050000 | 38
-# x86-64 only (arch 0xc000003e); statx 332, openat2 437, faccessat2 439
+# x86-64 only (arch 0xc000003e); statx 332, clone3 435, openat2 437, faccessat2 439
 prog = [stmt(0x20, 4), jeq(0xc000003e, 1, 0), stmt(0x06, ALLOW), stmt(0x20, 0)]
-for nr in (332, 437, 439):
+for nr in (332, 435, 437, 439):
     prog += [jeq(nr, 0, 1), stmt(0x06, ENOSYS)]
 prog.append(stmt(0x06, ALLOW))
 buf = ctypes.create_string_buffer(b''.join(prog))
