@@ -2,8 +2,9 @@
 'use strict';
 /**
  * Build the addon's prebuilt binaries into prebuilds/<platform>-<arch>/ for
- * every supported Node major on linux-x64 and linux-arm64 (arm64 is cross
- * compiled with Debian's aarch64-linux-gnu toolchain), and record the hashes
+ * every supported Node major on linux-x64 and linux-arm64 (the machine's
+ * arch with gcc, the other one cross compiled with Debian's
+ * aarch64-linux-gnu or x86_64-linux-gnu toolchain), and record the hashes
  * of the sources they were built from in prebuilds/manifest.json.
  *
  *   npm run prebuild                      # all targets
@@ -22,14 +23,21 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { ROOT, allTargets, runnerFor } = require('./targets');
+const { ROOT, allTargets, hostArch, runnerFor } = require('./targets');
 const { ensureNode } = require('./fetch-node');
 const { hashSources, sha256 } = require('./sources');
 
 const STAGE = path.join(ROOT, '.cache', 'prebuild', 'src');
 const LOGS = path.join(ROOT, '.cache', 'prebuild', 'logs');
 const MANIFEST = path.join(ROOT, 'prebuilds', 'manifest.json');
-const CROSS = { arm64: { prefix: 'aarch64-linux-gnu-', elfMachine: 183 }, x64: { prefix: '', elfMachine: 62 } };
+/** per arch: the cross toolchain used when it is not the machine's (Debian package), and its ELF e_machine */
+const CROSS = {
+  arm64: { prefix: 'aarch64-linux-gnu-', apt: 'g++-aarch64-linux-gnu', elfMachine: 183 },
+  x64: { prefix: 'x86_64-linux-gnu-', apt: 'g++-x86-64-linux-gnu', elfMachine: 62 },
+};
+const HOST = hostArch();
+/** the binutils/compiler prefix for building t here: none for the machine's own arch */
+const prefixFor = (t) => (t.arch === HOST ? '' : CROSS[t.arch].prefix);
 
 function parseArgs(argv) {
   const o = { only: null, list: false, jobs: 2 };
@@ -121,12 +129,12 @@ function buildOne(t, opts, log) {
   const cross = CROSS[t.arch];
   const env = { ...process.env, npm_config_nodedir: node.dir, npm_config_jobs: String(opts.jobs) };
   delete env.npm_config_build_from_source;
-  if (t.arch === process.arch) {
+  if (t.arch === HOST) {
     // node-gyp and binding.gyp's `node -p` run on the target's own node
     env.PATH = `${path.dirname(node.bin)}${path.delimiter}${env.PATH}`;
   } else {
     for (const tool of ['gcc', 'g++']) {
-      if (!have(cross.prefix + tool)) throw new Error(`${cross.prefix}${tool} not found: install g++-aarch64-linux-gnu (apt) to cross compile for ${t.arch}`);
+      if (!have(cross.prefix + tool)) throw new Error(`${cross.prefix}${tool} not found: install ${cross.apt} (apt) to cross compile for ${t.arch}`);
     }
     Object.assign(env, {
       CC: `${cross.prefix}gcc`,
@@ -150,11 +158,11 @@ function buildOne(t, opts, log) {
     `--arch=${t.arch}`,
     '--platform=linux',
     '--strip',
-    `--strip-bin=${cross.prefix}strip`,
+    `--strip-bin=${prefixFor(t)}strip`,
     `--cwd=${STAGE}`,
     `--out=${ROOT}`,
   ];
-  fs.appendFileSync(log, `$ npm_config_nodedir=${node.dir} ${t.arch !== process.arch ? `CC=${env.CC} CXX=${env.CXX} ` : ''}node ${args.join(' ')}\n`);
+  fs.appendFileSync(log, `$ npm_config_nodedir=${node.dir} ${t.arch !== HOST ? `CC=${env.CC} CXX=${env.CXX} ` : ''}node ${args.join(' ')}\n`);
   const fd = fs.openSync(log, 'a');
   const r = spawnSync(process.execPath, args, { cwd: STAGE, env, stdio: ['ignore', fd, fd] });
   fs.closeSync(fd);
@@ -186,8 +194,8 @@ function main() {
     for (const t of targets) console.log(`${t.id}\tnode ${t.version}`);
     return 0;
   }
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`prebuild: this script cross builds from linux-x64; this is ${process.platform}-${process.arch}`);
+  if (process.platform !== 'linux' || !CROSS[HOST]) {
+    throw new Error(`prebuild: this script builds on linux-x64 or linux-arm64; this is ${process.platform}-${HOST}`);
   }
   stage();
   const sources = hashSources(STAGE);

@@ -69,12 +69,23 @@ function hostArch() {
   return process.env.SWITCHYARD_HOST_ARCH || process.arch;
 }
 
-/** argv prefix that runs a `node` of this arch on this machine (qemu for arm64 on x64) */
+/**
+ * How a node of another arch runs here: the qemu-user binary and the
+ * sysroot of Debian's cross toolchain for that arch (the node is dynamically
+ * linked; g++-<triple> installs libc and libstdc++ there).
+ */
+const EMULATION = {
+  arm64: { qemu: 'qemu-aarch64-static', sysroot: '/usr/aarch64-linux-gnu' },
+  x64: { qemu: 'qemu-x86_64-static', sysroot: '/usr/x86_64-linux-gnu' },
+};
+
+/** argv prefix that runs a `node` of this arch on this machine (qemu for arm64 on x64, and for x64 on arm64) */
 function runnerFor(arch, bin) {
   const host = hostArch();
   if (arch === host) return [bin];
+  const emu = EMULATION[arch];
   // absolute path: the runner may be written into wrappers used with a minimal PATH
-  if (arch === 'arm64' && host === 'x64') return [which('qemu-aarch64-static'), '-L', '/usr/aarch64-linux-gnu', bin];
+  if (emu && EMULATION[host]) return [which(emu.qemu), '-L', emu.sysroot, bin];
   throw new Error(`cannot run a ${arch} node on a ${host} host`);
 }
 

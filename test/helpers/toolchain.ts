@@ -1,8 +1,10 @@
 /**
- * Builds C/assembly test programs for each target we support and runs them,
- * natively on x86-64 and under qemu-user for the others. Every native test
+ * Builds C/assembly test programs for each target we support and runs them:
+ * the machine's own target (x86-64 on an x64 machine, AArch64 on an arm64
+ * one) with plain `gcc`, natively; the others with the cross compiler
+ * `<triple>-gcc`, statically linked, under qemu-user. Every native test
  * (switcher harness, runtime tests) goes through here so that adding a
- * target is one entry in TARGETS.
+ * target is one entry in ISAS.
  */
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
@@ -26,17 +28,57 @@ export interface Target {
   runner: string[];
 }
 
-export const TARGETS: Target[] = [
-  { name: 'x86_64', abi: 'x86_64-sysv', cc: 'gcc', flags: [], runner: [] },
+/** what each target is, wherever it runs */
+interface Isa {
+  name: Target['name'];
+  abi: string;
+  /** the Debian cross toolchain prefix and the qemu-user binary for it */
+  triple: string;
+  qemu: string;
+  /** the machine's architecture as Node names it (process.arch) */
+  nodeArch: string;
+  flags: string[];
+}
+
+const ISAS: Isa[] = [
+  { name: 'x86_64', abi: 'x86_64-sysv', triple: 'x86_64-linux-gnu', qemu: 'qemu-x86_64-static', nodeArch: 'x64', flags: [] },
   {
     name: 'aarch64',
     abi: 'aarch64-aapcs64',
-    cc: 'aarch64-linux-gnu-gcc',
-    flags: ['-static', '-mbranch-protection=standard'],
-    runner: ['qemu-aarch64-static'],
+    triple: 'aarch64-linux-gnu',
+    qemu: 'qemu-aarch64-static',
+    nodeArch: 'arm64',
+    flags: ['-mbranch-protection=standard'],
   },
-  { name: 'riscv64', abi: 'riscv64-lp64d', cc: 'riscv64-linux-gnu-gcc', flags: ['-static'], runner: ['qemu-riscv64-static'] },
+  { name: 'riscv64', abi: 'riscv64-lp64d', triple: 'riscv64-linux-gnu', qemu: 'qemu-riscv64-static', nodeArch: 'riscv64', flags: [] },
 ];
+
+/**
+ * The machine's architecture (Node's name for it). Under an emulated node
+ * (the arm64 suite on x64, scripts/jest-on-node.js) process.arch is the
+ * emulated one; the runner passes the machine's as SWITCHYARD_HOST_ARCH.
+ */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const HOST_ARCH: string = require('../../scripts/targets').hostArch();
+
+/**
+ * The machine's target builds with `gcc` and runs directly; a foreign one
+ * builds with its cross compiler, statically (qemu-user then needs no
+ * sysroot), and runs under qemu-user.
+ */
+function targetFor(isa: Isa): Target {
+  if (isa.nodeArch === HOST_ARCH) return { name: isa.name, abi: isa.abi, cc: 'gcc', flags: [...isa.flags], runner: [] };
+  return { name: isa.name, abi: isa.abi, cc: `${isa.triple}-gcc`, flags: ['-static', ...isa.flags], runner: [isa.qemu] };
+}
+
+export const TARGETS: Target[] = ISAS.map(targetFor);
+
+/** the target this machine runs natively (x86_64 on x64, aarch64 on arm64) */
+export function hostTarget(): Target {
+  const t = TARGETS.find((x) => x.runner.length === 0);
+  if (!t) throw new Error(`no native target for this machine (${HOST_ARCH}); known: ${ISAS.map((i) => i.nodeArch).join(', ')}`);
+  return t;
+}
 
 export function target(name: Target['name']): Target {
   const t = TARGETS.find((x) => x.name === name);

@@ -3,10 +3,12 @@
  * Both compile native/addon/sources.gypi's list plus the switcher for the
  * target arch; here the two builds are compared file by file, with each
  * file's defines, include dirs and -std/-O/-W/-f flags, against the makefile
- * node-gyp generates: for x64 and the arm64 cross build (cmake-js --arch
- * arm64 with aarch64-linux-gnu-g++) on Node 20 headers, both built, each
- * addon then running a fiber (x64 here, arm64 under qemu); and configure-only
- * on Node 22, 24 and 26 headers, whose C++ flags differ. The cmake-js builds
+ * node-gyp generates: for the machine's arch and the cross build for the
+ * other of x64 / arm64 (cmake-js --arch arm64 with aarch64-linux-gnu-g++ on
+ * x64, --arch x64 with x86_64-linux-gnu-g++ on arm64) on Node 20 headers,
+ * both built, each addon then running a fiber (the machine's here, the other
+ * under qemu); and configure-only on Node 22, 24 and 26 headers of the
+ * machine's arch, whose C++ flags differ. The cmake-js builds
  * go to a scratch dir, never build/ (node-gyp-build's place); node-gyp only
  * configures, in a staged copy, so build/ is left alone.
  */
@@ -20,13 +22,21 @@ type Lang = 'c' | 'cxx' | 'asm';
 /** what decides the object code, besides the file: effective -D names, -I dirs, -std/-O/-W/-f flags */
 interface View { defines: string[]; includes: string[]; flags: string[] }
 
-// the machine's compilers build the x64 addon (also when this node is an emulated arm64 one)
+/** the Debian cross compilers and qemu-user binary for each arch, used when it is not the machine's */
+const CROSS_TOOLS: Record<Arch, { prefix: string; qemu: string }> = {
+  x64: { prefix: 'x86_64-linux-gnu-', qemu: 'qemu-x86_64-static' },
+  arm64: { prefix: 'aarch64-linux-gnu-', qemu: 'qemu-aarch64-static' },
+};
+// the machine's compilers build the machine's addon (also when this node is an emulated one)
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const HOST_OK = process.platform === 'linux' && require('../../scripts/targets').hostArch() === 'x64' && haveCommand('cmake');
-const CROSS = haveCommand('aarch64-linux-gnu-gcc') && haveCommand('aarch64-linux-gnu-g++');
-const QEMU = haveCommand('qemu-aarch64-static');
+const HOST: string = require('../../scripts/targets').hostArch();
+const HOST_OK = process.platform === 'linux' && HOST in CROSS_TOOLS && haveCommand('cmake');
+const NATIVE = HOST as Arch;
+const OTHER: Arch = HOST === 'arm64' ? 'x64' : 'arm64';
+const CROSS = haveCommand(`${CROSS_TOOLS[OTHER].prefix}gcc`) && haveCommand(`${CROSS_TOOLS[OTHER].prefix}g++`);
+const QEMU = haveCommand(CROSS_TOOLS[OTHER].qemu);
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
-const NODE_VERSION: Record<Arch, string> = { x64: process.versions.node, arm64: '20' };
+const NODE_VERSION = { [NATIVE]: process.versions.node, [OTHER]: '20' } as Record<Arch, string>;
 
 /** a .gyp/.gypi file as gyp reads it: a Python literal (comments, trailing commas allowed) */
 function readGyp(file: string) {
@@ -91,8 +101,8 @@ function nodeGypBuild(stage: string, arch: Arch, nodedir: string) {
 function cmakeJsBuild(out: string, arch: Arch, nodedir: string, command: 'build' | 'configure' = 'build') {
   const args = [bin('cmake-js'), command, '-d', ROOT, '--out', out, '--arch', arch, '--target', 'switchyard', '-p', '2', '-l', 'warn'];
   args.push('--CDCMAKE_EXPORT_COMPILE_COMMANDS=ON');
-  // --arch arm64 alone makes it a cross build (CMakeLists.txt sets the target processor); only the compilers are given
-  if (arch === 'arm64') args.push('--cc', 'aarch64-linux-gnu-gcc', '--cxx', 'aarch64-linux-gnu-g++');
+  // an --arch other than the machine's alone makes it a cross build (CMakeLists.txt sets the target processor); only the compilers are given
+  if (arch !== NATIVE) args.push('--cc', `${CROSS_TOOLS[arch].prefix}gcc`, '--cxx', `${CROSS_TOOLS[arch].prefix}g++`);
   const env: NodeJS.ProcessEnv = { ...process.env, npm_config_nodedir: nodedir };
   delete env.CC;
   delete env.CXX;
@@ -171,17 +181,17 @@ describe('one source list for node-gyp and cmake-js', () => {
 
   // the C++ flags come from each Node's common.gypi: gnu++17 up to 22, gnu++20 and -fno-strict-aliasing later
   for (const [major, std] of [['22', '17'], ['24', '20'], ['26', '20']]) {
-    test(`x64, Node ${major} headers (configure only): the same compile settings, gnu++${std}`, () => {
-      const nodedir = cachedNode('x64', major).dir;
-      const gyp = nodeGypBuild(stage, 'x64', nodedir);
-      const cmake = cmakeJsBuild(path.join(work, `cmake-x64-${major}`), 'x64', nodedir, 'configure');
-      expectSameCompiles(cmake, gyp, 'x64');
+    test(`${NATIVE}, Node ${major} headers (configure only): the same compile settings, gnu++${std}`, () => {
+      const nodedir = cachedNode(NATIVE, major).dir;
+      const gyp = nodeGypBuild(stage, NATIVE, nodedir);
+      const cmake = cmakeJsBuild(path.join(work, `cmake-${NATIVE}-${major}`), NATIVE, nodedir, 'configure');
+      expectSameCompiles(cmake, gyp, NATIVE);
       expect(cmake.views['native/addon/addon.cc'].flags).toContain(`-std=gnu++${std}`);
     });
   }
 
-  for (const arch of ['x64', 'arm64'] as Arch[]) {
-    (arch === 'arm64' && !CROSS ? test.skip : test)(`${arch}: same files, defines, include dirs and flags as node-gyp; a fiber runs`, () => {
+  for (const arch of [NATIVE, OTHER]) {
+    (arch === OTHER && !CROSS ? test.skip : test)(`${arch}: same files, defines, include dirs and flags as node-gyp; a fiber runs`, () => {
       const nodedir = cachedNode(arch, NODE_VERSION[arch]).dir;
       const gyp = nodeGypBuild(stage, arch, nodedir);
       const cmake = cmakeJsBuild(path.join(work, `cmake-${arch}`), arch, nodedir);
@@ -193,7 +203,7 @@ describe('one source list for node-gyp and cmake-js', () => {
       expect(elf).toMatch(/Type:\s+DYN/);
       expect(elf).toMatch(arch === 'x64' ? /Machine:\s+Advanced Micro Devices X86-64/ : /Machine:\s+AArch64/);
 
-      if (arch !== process.arch && !QEMU) return;
+      if (arch === OTHER && !QEMU) return;
       expect(runFiber(cmake.addon, arch)).toEqual({ out: [2, 11, 200], seen: [1, 10], state: 3, arch, inFiber: false });
     });
   }

@@ -2,10 +2,11 @@
  * Another addon uses switchyard's C runtime as a native dependency, the way
  * users will: the packed switchyard is installed, then the fixture addon
  * (fixture-addon/) is built against it with node-gyp (switchyard.gyp) and with
- * cmake-js (native/cmake/switchyardConfig.cmake), for x64 and cross for arm64.
- * Its produceConsume(n) runs a producer and a consumer coroutine joined by a
- * channel, in C. The x64 builds run here; the arm64 ones under qemu with the
- * arm64 node (fetched into .cache/node).
+ * cmake-js (native/cmake/switchyardConfig.cmake), for the machine's arch and
+ * cross for the other of x64 / arm64. Its produceConsume(n) runs a producer
+ * and a consumer coroutine joined by a channel, in C. The machine's builds
+ * run here; the cross ones under qemu with that arch's node (fetched into
+ * .cache/node).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -17,13 +18,21 @@ const { ensureNode } = require('../../scripts/fetch-node');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { hostArch, runnerFor } = require('../../scripts/targets');
 
-// the machine's compilers build the x64 addons (also when this node is an emulated arm64 one)
-const HOST_OK = process.platform === 'linux' && hostArch() === 'x64';
+type Arch = 'x64' | 'arm64';
+/** the Debian cross toolchain and qemu-user binary for each arch, used when it is not the machine's */
+const CROSS_TOOLS: Record<Arch, { prefix: string; cpu: string; qemu: string }> = {
+  x64: { prefix: 'x86_64-linux-gnu-', cpu: 'x86_64', qemu: 'qemu-x86_64-static' },
+  arm64: { prefix: 'aarch64-linux-gnu-', cpu: 'aarch64', qemu: 'qemu-aarch64-static' },
+};
+// the machine's compilers build the machine's addons (also when this node is an emulated one)
+const HOST: string = hostArch();
+const HOST_OK = process.platform === 'linux' && HOST in CROSS_TOOLS;
+const OTHER: Arch = HOST === 'arm64' ? 'x64' : 'arm64';
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const CROSS = have('aarch64-linux-gnu-gcc') && have('qemu-aarch64-static');
+const CROSS = have(`${CROSS_TOOLS[OTHER].prefix}gcc`) && have(CROSS_TOOLS[OTHER].qemu);
 const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
 
-interface Built { file: string; arch: 'x64' | 'arm64' }
+interface Built { file: string; arch: Arch }
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -31,27 +40,31 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) {
   return r;
 }
 
-function crossEnv(arch: 'x64' | 'arm64', nodedir: string): NodeJS.ProcessEnv {
+function crossEnv(arch: Arch, nodedir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, npm_config_nodedir: nodedir };
-  if (arch === 'arm64') Object.assign(env, { CC: 'aarch64-linux-gnu-gcc', CXX: 'aarch64-linux-gnu-g++', LINK: 'aarch64-linux-gnu-g++', AR: 'aarch64-linux-gnu-ar' });
+  if (arch !== HOST) {
+    const p = CROSS_TOOLS[arch].prefix;
+    Object.assign(env, { CC: `${p}gcc`, CXX: `${p}g++`, LINK: `${p}g++`, AR: `${p}ar` });
+  }
   return env;
 }
 
-function headersFor(arch: 'x64' | 'arm64'): string {
-  // the host's headers for x64; the arm64 package's for the cross build (it also gives the node to run it)
-  return arch === 'x64' ? ensureNode('x64', process.versions.node).dir : ensureNode('arm64', '20').dir;
+function headersFor(arch: Arch): string {
+  // the machine's arch: headers of this node's version; the cross build: Node 20's package (it also gives the node to run it)
+  return arch === HOST ? ensureNode(arch, process.versions.node).dir : ensureNode(arch, '20').dir;
 }
 
-function buildGyp(src: string, arch: 'x64' | 'arm64'): Built {
+function buildGyp(src: string, arch: Arch): Built {
   run(process.execPath, [bin('node-gyp'), 'rebuild', `--arch=${arch}`], src, crossEnv(arch, headersFor(arch)));
   return { file: path.join(src, 'build', 'Release', 'sy_fixture.node'), arch };
 }
 
-function buildCmake(src: string, arch: 'x64' | 'arm64'): Built {
+function buildCmake(src: string, arch: Arch): Built {
   const args = [bin('cmake-js'), 'rebuild', '--arch', arch, '--out', `build-cmake-${arch}`, '-l', 'warn'];
-  if (arch === 'arm64') {
-    args.push('--cc', 'aarch64-linux-gnu-gcc', '--cxx', 'aarch64-linux-gnu-g++');
-    args.push('--CDCMAKE_SYSTEM_NAME=Linux', '--CDCMAKE_SYSTEM_PROCESSOR=aarch64', '--CDCMAKE_ASM_COMPILER=aarch64-linux-gnu-gcc');
+  if (arch !== HOST) {
+    const { prefix, cpu } = CROSS_TOOLS[arch];
+    args.push('--cc', `${prefix}gcc`, '--cxx', `${prefix}g++`);
+    args.push('--CDCMAKE_SYSTEM_NAME=Linux', `--CDCMAKE_SYSTEM_PROCESSOR=${cpu}`, `--CDCMAKE_ASM_COMPILER=${prefix}gcc`);
   }
   const env = crossEnv(arch, headersFor(arch));
   delete env.CC; delete env.CXX; // cmake-js gets its compilers from --cc/--cxx
@@ -80,14 +93,15 @@ function runAddon(b: Built, n: number, cap: number) {
     fs.cpSync(path.join(__dirname, 'fixture-addon'), src, { recursive: true });
   });
 
-  const cases: [string, 'x64' | 'arm64', (s: string, a: 'x64' | 'arm64') => Built][] = [
-    ['node-gyp', 'x64', buildGyp],
-    ['cmake-js', 'x64', buildCmake],
-    ['node-gyp', 'arm64', buildGyp],
-    ['cmake-js', 'arm64', buildCmake],
+  const native = HOST as Arch;
+  const cases: [string, Arch, (s: string, a: Arch) => Built][] = [
+    ['node-gyp', native, buildGyp],
+    ['cmake-js', native, buildCmake],
+    ['node-gyp', OTHER, buildGyp],
+    ['cmake-js', OTHER, buildCmake],
   ];
   for (const [tool, arch, build] of cases) {
-    (arch === 'arm64' && !CROSS ? test.skip : test)(`${tool}, ${arch}: producer/consumer coroutines and a channel in C`, () => {
+    (arch === OTHER && !CROSS ? test.skip : test)(`${tool}, ${arch}: producer/consumer coroutines and a channel in C`, () => {
       const b = build(src, arch);
       const elf = fs.readFileSync(b.file);
       expect(elf.readUInt16LE(18)).toBe(arch === 'x64' ? 62 : 183); // EM_X86_64 / EM_AARCH64

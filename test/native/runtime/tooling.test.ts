@@ -1,19 +1,23 @@
 /**
  * The runtime under the tools that watch memory: AddressSanitizer +
  * UndefinedBehaviorSanitizer (told about every stack switch) and valgrind
- * (told about every coroutine stack), both with zero reports; and the
- * standalone CMake build of switchyard_runtime with no warnings.
+ * (told about every coroutine stack), both with zero reports, on the
+ * machine's own target (x86-64 on x64, AArch64 on arm64: neither tool runs
+ * under qemu-user); and the standalone CMake build of switchyard_runtime
+ * with no warnings.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BUILD_DIR, ROOT, target } from '../../helpers/toolchain';
+import { BUILD_DIR, hostTarget, ROOT } from '../../helpers/toolchain';
 import { buildProgram, describeRun, expectSuccess, run } from './harness';
 
-const x64 = target('x86_64');
+const native = hostTarget();
+/** the titles name the machine's ISA as they always have on x64 */
+const isa = native.name === 'x86_64' ? 'x86-64' : native.name;
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-describe('AddressSanitizer + UndefinedBehaviorSanitizer (x86-64)', () => {
+describe(`AddressSanitizer + UndefinedBehaviorSanitizer (${isa})`, () => {
   const flags = ['-fsanitize=address,undefined', '-fno-omit-frame-pointer', '-fno-sanitize-recover=all'];
   const env = {
     // fake stacks too, so the start/finish_switch_fiber bookkeeping is exercised
@@ -26,17 +30,17 @@ describe('AddressSanitizer + UndefinedBehaviorSanitizer (x86-64)', () => {
   };
 
   test('scenario tests', () => {
-    clean(run(x64, buildProgram(x64, 'runtime_test', 'asan', flags), [], { ...env, SY_TEST_SCALE: '5' }));
+    clean(run(native, buildProgram(native, 'runtime_test', 'asan', flags), [], { ...env, SY_TEST_SCALE: '5' }));
   });
   test('randomized model test', () => {
-    clean(run(x64, buildProgram(x64, 'model_test', 'asan', flags), ['3000', '1'], env));
+    clean(run(native, buildProgram(native, 'model_test', 'asan', flags), ['3000', '1'], env));
   });
   test('many coroutines (smaller scale)', () => {
-    clean(run(x64, buildProgram(x64, 'many_test', 'asan', flags), ['5000'], env));
+    clean(run(native, buildProgram(native, 'many_test', 'asan', flags), ['5000'], env));
   });
 });
 
-(have('valgrind') ? describe : describe.skip)('valgrind (x86-64)', () => {
+(have('valgrind') ? describe : describe.skip)(`valgrind (${isa})`, () => {
   const vg = ['valgrind', '--error-exitcode=1', '--leak-check=full', '--show-leak-kinds=definite,indirect,possible', '--errors-for-leak-kinds=definite,indirect,possible'];
   const clean = (r: ReturnType<typeof run>) => {
     expectSuccess(r);
@@ -46,13 +50,13 @@ describe('AddressSanitizer + UndefinedBehaviorSanitizer (x86-64)', () => {
   };
 
   test('scenario tests', () => {
-    clean(run(x64, buildProgram(x64, 'runtime_test', 'vg'), [], { SY_TEST_SCALE: '10' }, vg));
+    clean(run(native, buildProgram(native, 'runtime_test', 'vg'), [], { SY_TEST_SCALE: '10' }, vg));
   });
   test('randomized model test', () => {
-    clean(run(x64, buildProgram(x64, 'model_test', 'vg'), ['1000', '1'], {}, vg));
+    clean(run(native, buildProgram(native, 'model_test', 'vg'), ['1000', '1'], {}, vg));
   });
   test('many coroutines (smaller scale)', () => {
-    clean(run(x64, buildProgram(x64, 'many_test', 'vg'), ['3000'], {}, vg));
+    clean(run(native, buildProgram(native, 'many_test', 'vg'), ['3000'], {}, vg));
   });
 });
 

@@ -177,9 +177,9 @@ describe('object files: CET / BTI / PAC property notes', () => {
     const asm = requireGenerated('context_x86_64_sysv.S');
     const dir = scratchDir('x86_64');
     const obj = path.join(dir, 'context_x86_64_sysv.o');
-    // assembled exactly as a consumer compiles it (no -fcf-protection needed for the note)
-    tool('gcc', ['-c', asm, '-o', obj]);
-    const notes = tool('readelf', ['-n', obj]);
+    // assembled exactly as a consumer compiles it (no -fcf-protection needed for the note); gcc, or the cross gcc off x64
+    tool(x86.cc, ['-c', asm, '-o', obj]);
+    const notes = tool(binutil(x86, 'readelf'), ['-n', obj]);
     const feat = /x86 feature: (.*)$/m.exec(notes);
     expect(feat).not.toBeNull();
     const features = (feat as RegExpExecArray)[1].split(/,\s*/);
@@ -194,7 +194,7 @@ describe('object files: CET / BTI / PAC property notes', () => {
       expect(src).toMatch(/rstorssp|saveprevssp/);
     }
     // every indirect-branch target has its landing pad
-    const dis = tool('objdump', ['-d', '--no-show-raw-insn', obj]);
+    const dis = tool(binutil(x86, 'objdump'), ['-d', '--no-show-raw-insn', obj]);
     for (const sym of ['sy_switch', 'sy_context_trampoline']) {
       const m = new RegExp(`<${sym}>:\\n\\s*[0-9a-f]+:\\s*(\\S+)`).exec(dis);
       expect({ sym, first: m?.[1] }).toEqual({ sym, first: 'endbr64' });
@@ -365,32 +365,46 @@ function checkGdbTranscript(all: string): void {
   expect([...ends].sort()).toEqual(['main', 'sy_context_trampoline']);
 }
 
-describe('debugger unwinding inside a coroutine (gdb)', () => {
-  const x86 = target('x86_64');
-  (targetAvailable(x86) && have('gdb') ? test : test.skip)('x86-64: bt ends at sy_context_trampoline with no ?? / corrupt frames, never reaching main; clean while stepping sy_switch', () => {
-    const bin = buildC(x86, { sources: [path.join(HERE, 'gdbprobe.c'), ...switcherSources(x86)], out: 'gdbprobe', flags: ['-O0'] });
-    const cmds = path.join(scratchDir('x86_64'), 'gdbprobe.gdb');
-    fs.writeFileSync(cmds, gdbScript(['run']).join('\n'));
-    const r = spawnSync('gdb', ['-q', '-batch', '-nx', '-x', cmds, bin], { encoding: 'utf8', timeout: 60000 });
-    checkGdbTranscript(`${r.stdout}\n${r.stderr}`);
-  });
+/** how the gdb tests name each target: the titles of the x86-64 ones predate the others */
+const GDB_LABEL: Record<Target['name'], string> = { x86_64: 'x86-64', aarch64: 'aarch64', riscv64: 'riscv64' };
+/**
+ * qemu -cpu for the remote-gdb runs: qemu 7.2's gdbstub does not tell gdb
+ * the PAC mask, so gdb cannot strip signed return addresses on a PAuth CPU
+ * (even plain C frames show ??). cortex-a72 has no PAuth/BTI: paciasp/
+ * autiasp/bti are hint NOPs there, and everything else in the switcher's CFI
+ * is exercised unchanged. qemu's default x86-64 CPU needs nothing.
+ */
+const GDB_QEMU_CPU: Partial<Record<Target['name'], string>> = { aarch64: 'cortex-a72' };
 
-  const a64 = target('aarch64');
-  // qemu 7.2's gdbstub does not tell gdb the PAC mask, so gdb cannot strip
-  // signed return addresses on a PAuth CPU (even plain C frames show ??).
-  // -cpu cortex-a72 has no PAuth/BTI: paciasp/autiasp/bti are hint NOPs there,
-  // and everything else in the switcher's CFI is exercised unchanged.
-  (targetAvailable(a64) && have('gdb-multiarch') ? test : test.skip)('aarch64 (qemu -g, cortex-a72): same backtrace checks', () => {
-    const bin = buildC(a64, { sources: [path.join(HERE, 'gdbprobe.c'), ...switcherSources(a64)], out: 'gdbprobe', flags: ['-O0'] });
-    const port = 20000 + ((process.pid * 7919 + Date.now()) % 20000);
-    const qemu = spawn(a64.runner[0], ['-cpu', 'cortex-a72', '-g', String(port), bin], { stdio: 'ignore' });
-    try {
-      const cmds = path.join(scratchDir('aarch64'), 'gdbprobe.gdb');
-      fs.writeFileSync(cmds, gdbScript(['set tcp connect-timeout 20', `target remote 127.0.0.1:${port}`, 'continue']).join('\n'));
-      const r = spawnSync('gdb-multiarch', ['-q', '-batch', '-nx', '-x', cmds, bin], { encoding: 'utf8', timeout: 90000 });
+describe('debugger unwinding inside a coroutine (gdb)', () => {
+  // the machine's own target under gdb (a native gdb on a real arm64 machine reads the PAC mask from the kernel)
+  const native = TARGETS.find((t) => t.runner.length === 0);
+  if (native) {
+    const x = native;
+    (targetAvailable(x) && have('gdb') ? test : test.skip)(`${GDB_LABEL[x.name]}: bt ends at sy_context_trampoline with no ?? / corrupt frames, never reaching main; clean while stepping sy_switch`, () => {
+      const bin = buildC(x, { sources: [path.join(HERE, 'gdbprobe.c'), ...switcherSources(x)], out: 'gdbprobe', flags: ['-O0'] });
+      const cmds = path.join(scratchDir(x.name), 'gdbprobe.gdb');
+      fs.writeFileSync(cmds, gdbScript(['run']).join('\n'));
+      const r = spawnSync('gdb', ['-q', '-batch', '-nx', '-x', cmds, bin], { encoding: 'utf8', timeout: 60000 });
       checkGdbTranscript(`${r.stdout}\n${r.stderr}`);
-    } finally {
-      if (qemu.exitCode === null) qemu.kill('SIGKILL');
-    }
-  });
+    });
+  }
+
+  // the other of x86-64 / AArch64 under qemu-user's gdbstub, debugged by gdb-multiarch
+  for (const x of TARGETS.filter((t) => t.runner.length > 0 && t.name !== 'riscv64')) {
+    const cpu = GDB_QEMU_CPU[x.name];
+    (targetAvailable(x) && have('gdb-multiarch') ? test : test.skip)(`${GDB_LABEL[x.name]} (qemu -g${cpu ? `, ${cpu}` : ''}): same backtrace checks`, () => {
+      const bin = buildC(x, { sources: [path.join(HERE, 'gdbprobe.c'), ...switcherSources(x)], out: 'gdbprobe', flags: ['-O0'] });
+      const port = 20000 + ((process.pid * 7919 + Date.now()) % 20000);
+      const qemu = spawn(x.runner[0], [...(cpu ? ['-cpu', cpu] : []), '-g', String(port), bin], { stdio: 'ignore' });
+      try {
+        const cmds = path.join(scratchDir(x.name), 'gdbprobe.gdb');
+        fs.writeFileSync(cmds, gdbScript(['set tcp connect-timeout 20', `target remote 127.0.0.1:${port}`, 'continue']).join('\n'));
+        const r = spawnSync('gdb-multiarch', ['-q', '-batch', '-nx', '-x', cmds, bin], { encoding: 'utf8', timeout: 90000 });
+        checkGdbTranscript(`${r.stdout}\n${r.stderr}`);
+      } finally {
+        if (qemu.exitCode === null) qemu.kill('SIGKILL');
+      }
+    });
+  }
 });
