@@ -23,18 +23,13 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { ROOT, allTargets, hostArch, runnerFor } = require('./targets');
+const { ROOT, allTargets, hostArch, runnerFor, CROSS_TOOLCHAINS: CROSS } = require('./targets');
 const { ensureNode } = require('./fetch-node');
 const { hashSources, sha256 } = require('./sources');
 
 const STAGE = path.join(ROOT, '.cache', 'prebuild', 'src');
 const LOGS = path.join(ROOT, '.cache', 'prebuild', 'logs');
 const MANIFEST = path.join(ROOT, 'prebuilds', 'manifest.json');
-/** per arch: the cross toolchain used when it is not the machine's (Debian package), and its ELF e_machine */
-const CROSS = {
-  arm64: { prefix: 'aarch64-linux-gnu-', apt: 'g++-aarch64-linux-gnu', elfMachine: 183 },
-  x64: { prefix: 'x86_64-linux-gnu-', apt: 'g++-x86-64-linux-gnu', elfMachine: 62 },
-};
 const HOST = hostArch();
 /** the binutils/compiler prefix for building t here: none for the machine's own arch */
 const prefixFor = (t) => (t.arch === HOST ? '' : CROSS[t.arch].prefix);

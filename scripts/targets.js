@@ -70,23 +70,39 @@ function hostArch() {
 }
 
 /**
- * How a node of another arch runs here: the qemu-user binary and the
- * sysroot of Debian's cross toolchain for that arch (the node is dynamically
- * linked; g++-<triple> installs libc and libstdc++ there).
+ * Per arch, what builds and runs it on a machine of the other one: Debian's
+ * cross toolchain (`<prefix>gcc`, package `apt`, CPU name `cpu`), the
+ * qemu-user binary, and the toolchain's sysroot, which gives a dynamically
+ * linked node of that arch its libc and libstdc++; `elfMachine` is its ELF
+ * e_machine. The one table for the scripts and the packaging tests.
  */
-const EMULATION = {
-  arm64: { qemu: 'qemu-aarch64-static', sysroot: '/usr/aarch64-linux-gnu' },
-  x64: { qemu: 'qemu-x86_64-static', sysroot: '/usr/x86_64-linux-gnu' },
+const CROSS_TOOLCHAINS = {
+  arm64: {
+    prefix: 'aarch64-linux-gnu-',
+    cpu: 'aarch64',
+    apt: 'g++-aarch64-linux-gnu',
+    qemu: 'qemu-aarch64-static',
+    sysroot: '/usr/aarch64-linux-gnu',
+    elfMachine: 183,
+  },
+  x64: {
+    prefix: 'x86_64-linux-gnu-',
+    cpu: 'x86_64',
+    apt: 'g++-x86-64-linux-gnu',
+    qemu: 'qemu-x86_64-static',
+    sysroot: '/usr/x86_64-linux-gnu',
+    elfMachine: 62,
+  },
 };
 
 /** argv prefix that runs a `node` of this arch on this machine (qemu for arm64 on x64, and for x64 on arm64) */
 function runnerFor(arch, bin) {
   const host = hostArch();
   if (arch === host) return [bin];
-  const emu = EMULATION[arch];
+  const emu = CROSS_TOOLCHAINS[arch];
   // absolute path: the runner may be written into wrappers used with a minimal PATH
-  if (emu && EMULATION[host]) return [which(emu.qemu), '-L', emu.sysroot, bin];
+  if (emu && CROSS_TOOLCHAINS[host]) return [which(emu.qemu), '-L', emu.sysroot, bin];
   throw new Error(`cannot run a ${arch} node on a ${host} host`);
 }
 
-module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, nodePaths, allTargets, hostArch, runnerFor };
+module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, nodePaths, allTargets, hostArch, runnerFor, CROSS_TOOLCHAINS };

@@ -23,10 +23,8 @@ type Lang = 'c' | 'cxx' | 'asm';
 interface View { defines: string[]; includes: string[]; flags: string[] }
 
 /** the Debian cross compilers and qemu-user binary for each arch, used when it is not the machine's */
-const CROSS_TOOLS: Record<Arch, { prefix: string; qemu: string }> = {
-  x64: { prefix: 'x86_64-linux-gnu-', qemu: 'qemu-x86_64-static' },
-  arm64: { prefix: 'aarch64-linux-gnu-', qemu: 'qemu-aarch64-static' },
-};
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const CROSS_TOOLS: Record<Arch, { prefix: string; qemu: string }> = require('../../scripts/targets').CROSS_TOOLCHAINS;
 // the machine's compilers build the machine's addon (also when this node is an emulated one)
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const HOST: string = require('../../scripts/targets').hostArch();

@@ -16,14 +16,11 @@ import { installTarball, pack, ROOT, tempDir } from './helpers';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { ensureNode } = require('../../scripts/fetch-node');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { hostArch, runnerFor } = require('../../scripts/targets');
+const { hostArch, runnerFor, CROSS_TOOLCHAINS } = require('../../scripts/targets');
 
 type Arch = 'x64' | 'arm64';
 /** the Debian cross toolchain and qemu-user binary for each arch, used when it is not the machine's */
-const CROSS_TOOLS: Record<Arch, { prefix: string; cpu: string; qemu: string }> = {
-  x64: { prefix: 'x86_64-linux-gnu-', cpu: 'x86_64', qemu: 'qemu-x86_64-static' },
-  arm64: { prefix: 'aarch64-linux-gnu-', cpu: 'aarch64', qemu: 'qemu-aarch64-static' },
-};
+const CROSS_TOOLS: Record<Arch, { prefix: string; cpu: string; qemu: string }> = CROSS_TOOLCHAINS;
 // the machine's compilers build the machine's addons (also when this node is an emulated one)
 const HOST: string = hostArch();
 const HOST_OK = process.platform === 'linux' && HOST in CROSS_TOOLS;
