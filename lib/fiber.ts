@@ -12,6 +12,7 @@
  * f.resume(2); // 'then 2'; f.done === true
  * ```
  */
+import { FiberStateError, NotInFiberError } from './errors';
 import { native, NativeFiber, NativeFiberState } from './native';
 
 export type FiberState = 'created' | 'suspended' | 'running' | 'done';
@@ -44,6 +45,10 @@ export interface FiberOptions {
 // as a static private field of the class it cost ~190 more instructions per
 // round trip (callgrind), this ~15.
 let current: Fiber<any, any> | undefined = undefined;
+
+// Set by the class's static block, where Fiber's private fields are in reach.
+let transferTo: (self: Fiber<any, any>, next: Fiber<any, any>, key: symbol, value: unknown) => unknown;
+const transferKey = native.transferKey;
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Fiber<TIn = unknown, TOut = unknown> {
@@ -141,6 +146,27 @@ export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
     return result as TResume;
   }
 
+  static {
+    // The scheduler's fiber-to-fiber switch (not public: see transfer()).
+    // Fiber.current is kept as around a yield; the fiber switched into takes
+    // this one's resumer, so it finds that resumer as `current`.
+    transferTo = (self, next, key, value) => {
+      current = self.#resumer;
+      let result: unknown;
+      try {
+        result = (next as unknown as Record<symbol, (v: unknown) => unknown>)[key](value);
+      } catch (error) {
+        // refused (nothing switched), or thrown in by throw() later
+        self.#resumer = current;
+        current = self;
+        throw error;
+      }
+      self.#resumer = current;
+      current = self;
+      return result;
+    };
+  }
+
   /** The fiber whose body is running now, or undefined on a thread's own stack. */
   static get current(): Fiber<unknown, unknown> | undefined {
     return current;
@@ -150,4 +176,29 @@ export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
   static get backend(): 'tls' | 'threads' {
     return native.backend;
   }
+}
+
+/**
+ * Whether this backend can switch from one fiber straight into another
+ * (transfer()); the tls backend can, the threads backend cannot.
+ */
+export const canTransfer = transferKey !== undefined;
+
+/**
+ * Suspends the running fiber and runs `next` (created or suspended, not
+ * running) in its place: `next` gets `value` (as its first resume value or
+ * from its pending yield), and takes over the running fiber's resumer, so
+ * that its next yield, return or throw comes out of the resume() that
+ * started the running fiber. Returns what the running fiber is resumed
+ * with later. Internal: the scheduler's hop between two of its fibers,
+ * which then does not pass through the resumer's stack; a resumer that is
+ * not prepared to get another fiber's result back must never see one.
+ * @throws NotInFiberError outside a fiber; FiberStateError if `next` is
+ *   running or done, or the backend cannot transfer (canTransfer).
+ */
+export function transfer<R = unknown>(next: Fiber<any, any>, value?: unknown): R {
+  const self = current;
+  if (self === undefined) throw new NotInFiberError('transfer() called outside of a fiber');
+  if (transferKey === undefined) throw new FiberStateError(`the ${native.backend} backend cannot transfer between fibers`);
+  return transferTo(self, next, transferKey, value) as R;
 }

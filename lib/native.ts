@@ -46,6 +46,12 @@ export interface NativeBinding {
     /** tls backend: 'v8' (direct hand-off of V8's thread state) or 'locker: <why not>' */
     readonly handoff?: string;
   };
+  /**
+   * tls backend: the key of NativeFiber's fiber-to-fiber switch,
+   * `next[transferKey](value)` (lib/fiber.ts transfer()); absent where the
+   * backend cannot transfer.
+   */
+  readonly transferKey?: symbol;
   /** yield through N-API (slower than NativeFiber.yield) */
   yield(value: unknown): unknown;
   setErrorFactory(factory: (code: string, message: string) => Error): void;

@@ -145,7 +145,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   exports.Set("backend", Napi::String::New(env, data->runtime->backend()->Name()));
   if (!note.empty()) exports.Set("backendNote", Napi::String::New(env, note));
-  exports.Set("NativeFiber", DefineNativeFiber(env, data));
+  DefineNativeFiber(env, data, exports);  // NativeFiber (and transferKey)
   exports.Set("yield", Napi::Function::New<FiberYield>(env, "yield"));
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
   exports.Set("stats", Napi::Function::New<Stats>(env, "stats"));

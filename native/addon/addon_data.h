@@ -31,7 +31,7 @@ void ThrowFailure(Napi::Env env, FailureCode code, const char* message);
 // Turns an Outcome into a return value or a pending exception.
 Napi::Value OutcomeToJs(Napi::Env env, const Outcome& outcome);
 
-Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data);
+void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports);
 Napi::Value FiberYield(const Napi::CallbackInfo& info);
 
 }  // namespace switchyard

@@ -38,11 +38,16 @@ class Backend {
 
   // Resumer side, isolate locked: run `fiber` until it yields or ends. The
   // fiber's in_* fields are set; on return its out_* fields are.
-  virtual void SwitchIn(FiberCore* fiber) = 0;
+  virtual void SwitchIn(FiberCore* fiber, FiberCore* unused) = 0;
 
   // Fiber side, isolate locked: give control back to the current resumer;
-  // returns when some resumer switches in again.
-  virtual void SwitchOut(FiberCore* fiber) = 0;
+  // returns when some resumer switches in again. With `next` (only where
+  // CanTransfer()): give control straight to that fiber instead (a
+  // transfer: it is not running, and it takes over `fiber`'s resumer, so its
+  // next yield goes where `fiber`'s would have gone); the resumer's stack is
+  // not passed through.
+  virtual void SwitchOut(FiberCore* fiber, FiberCore* next) = 0;
+  virtual bool CanTransfer() const { return false; }
 
   // The fiber finished, or its JS object is gone. Resources of a finished
   // fiber are recycled; a suspended fiber's stack must stay mapped because

@@ -36,7 +36,7 @@ struct HopData {
 struct BindingData {
   napi_env env;
   AddonData* data;
-  HopData hops[3];  // resume, throw, yield
+  HopData hops[4];  // resume, throw, yield, transfer
 };
 
 class NativeFiber {
@@ -133,9 +133,10 @@ inline NativeFiber* Self(const v8::FunctionCallbackInfo<v8::Value>& info) {
   return static_cast<NativeFiber*>(GetSlot(info.This()));
 }
 
-// resume, throw and yield: one callback and one call into the runtime, so
-// that both sides of a fiber switch run the same code down to the stack
-// switch (see FiberRuntime::Hop).
+// resume, throw, yield and transfer: one callback and one call into the
+// runtime, so that both sides of a fiber switch run the same code down to
+// the stack switch (see FiberRuntime::Hop). `this` is the fiber switched
+// into (resume, throw, transfer), checked by the methods' signature.
 void Hop(const v8::FunctionCallbackInfo<v8::Value>& info) {
   const HopData* hop = static_cast<const HopData*>(info.Data().As<v8::External>()->Value());
   AddonData* data = hop->binding->data;
@@ -207,15 +208,16 @@ void DeleteBindingData(void* arg) { delete static_cast<BindingData*>(arg); }
 
 }  // namespace
 
-Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data) {
+void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports) {
   v8::Isolate* isolate = data->runtime->isolate();
-  v8::EscapableHandleScope scope(isolate);
+  v8::HandleScope scope(isolate);
   v8::Local<v8::Context> context = isolate->GetCurrentContext();
 
   auto* binding = new BindingData{env, data, {}};
   binding->hops[0] = {binding, FiberRuntime::Op::kResume};
   binding->hops[1] = {binding, FiberRuntime::Op::kThrow};
   binding->hops[2] = {binding, FiberRuntime::Op::kYield};
+  binding->hops[3] = {binding, FiberRuntime::Op::kTransfer};
   napi_add_env_cleanup_hook(env, DeleteBindingData, binding);
   v8::Local<v8::External> ext = v8::External::New(isolate, binding);
 
@@ -234,6 +236,16 @@ Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data) {
   proto->Set(Str(isolate, "throw"), method(Hop, 1, hop(1)), fixed);
   proto->SetAccessorProperty(Str(isolate, "state"), method(State, 0, ext), {}, accessor);
   proto->SetAccessorProperty(Str(isolate, "stackSize"), method(StackSize, 0, ext), {}, accessor);
+  // The scheduler's fiber-to-fiber switch: `next[transfer](value)`, called
+  // by the running fiber. Keyed by a symbol the binding exports, so that it
+  // is not part of the public class or the exported constructor
+  // (lib/fiber.ts keeps Fiber.current right
+  // around it). Only where the backend can transfer.
+  if (data->runtime->CanTransfer()) {
+    v8::Local<v8::Symbol> key = v8::Symbol::New(isolate, Str(isolate, "switchyard.transfer"));
+    proto->Set(key, method(Hop, 1, hop(3)), fixed);
+    exports.Set("transferKey", Napi::Value(env, FromV8(key)));
+  }
   // Fiber.yield's fast path (the `yield` export is the N-API one).
   tpl->Set(Str(isolate, "yield"),
            v8::FunctionTemplate::New(isolate, Hop, hop(2), {}, 1, v8::ConstructorBehavior::kThrow), fixed);
@@ -243,9 +255,9 @@ Napi::Function DefineNativeFiber(Napi::Env env, AddonData* data) {
     tpl->Set(Str(isolate, "handoff"), Str(isolate, V8Handoff::Mode().c_str()), fixed);
 
   v8::Local<v8::Function> ctor = tpl->GetFunction(context).ToLocalChecked();
-  Napi::Function fn(env, FromV8(scope.Escape(ctor)));
+  Napi::Function fn(env, FromV8(ctor));
   data->fiber_constructor = Napi::Persistent(fn);
-  return fn;
+  exports.Set("NativeFiber", fn);
 }
 
 Napi::Value FiberYield(const Napi::CallbackInfo& info) {

@@ -112,32 +112,43 @@ Outcome FiberRuntime::Resume(FiberCore* fiber, InMode mode, v8::Local<v8::Value>
 
 Outcome FiberRuntime::Yield(v8::Local<v8::Value> value) { return Hop(Op::kYield, nullptr, value); }
 
-// Resume and yield share this function and its one call into the backend
-// (which reaches the stack switch through one call site as well): after a
-// switch the CPU's return-address stack holds the other side's call chain,
-// and when that chain is the same code the returns on the way back up are
-// predicted instead of each missing.
+Outcome FiberRuntime::Transfer(FiberCore* next, v8::Local<v8::Value> value) {
+  return Hop(Op::kTransfer, next, value);
+}
+
+bool FiberRuntime::CanTransfer() const { return backend_->CanTransfer(); }
+
+// Why `fiber` cannot be switched into now (nullptr: it can).
+static const char* NotSwitchable(const FiberCore* fiber, const FiberCore* current) {
+  switch (fiber->state()) {
+    case FiberState::kRunning:
+      return fiber == current ? "a fiber cannot resume itself"
+                              : "fiber is already running (it is resuming another fiber)";
+    case FiberState::kDone:
+      return "fiber has already finished";
+    case FiberState::kCreated:
+    case FiberState::kSuspended:
+      break;
+  }
+  return nullptr;
+}
+
+// Resume, yield and transfer share this function and its one call into the
+// backend (which reaches the stack switch through one call site as well):
+// after a switch the CPU's return-address stack holds the other side's call
+// chain, and when that chain is the same code the returns on the way back up
+// are predicted instead of each missing.
 Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
-  const bool in = op != Op::kYield;
+  const bool in = op == Op::kResume || op == Op::kThrow;
+  FiberCore* next = nullptr;  // a transfer's target
   if (in) {
-    switch (fiber->state_) {
-      case FiberState::kRunning:
-        return Outcome::Fail(FailureCode::kFiberState,
-                             fiber == current_ ? "a fiber cannot resume itself"
-                                               : "fiber is already running (it is resuming another fiber)");
-      case FiberState::kDone:
-        return Outcome::Fail(FailureCode::kFiberState, "fiber has already finished");
-      case FiberState::kCreated:
-        if (op == Op::kThrow) {
-          // Like generator.throw() before the first next(): the body never
-          // runs, the fiber is finished and the error comes straight back.
-          fiber->state_ = FiberState::kDone;
-          fiber->body_.Reset();
-          return Outcome::Throw(value);
-        }
-        break;
-      case FiberState::kSuspended:
-        break;
+    if (const char* why = NotSwitchable(fiber, current_)) return Outcome::Fail(FailureCode::kFiberState, why);
+    if (fiber->state_ == FiberState::kCreated && op == Op::kThrow) {
+      // Like generator.throw() before the first next(): the body never
+      // runs, the fiber is finished and the error comes straight back.
+      fiber->state_ = FiberState::kDone;
+      fiber->body_.Reset();
+      return Outcome::Throw(value);
     }
     if (fiber->backend_data == nullptr && !backend_->Prepare(fiber))
       return Outcome::Fail(FailureCode::kResources, "could not allocate a stack for the fiber");
@@ -150,18 +161,41 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     depth_++;
     fiber->state_ = FiberState::kRunning;
   } else {
+    if (op == Op::kTransfer) next = fiber;
     fiber = current_;
     if (fiber == nullptr)
-      return Outcome::Fail(FailureCode::kNotInFiber, "Fiber.yield() called outside of a fiber");
+      return Outcome::Fail(FailureCode::kNotInFiber, next != nullptr ? "Fiber transfer called outside of a fiber"
+                                                                     : "Fiber.yield() called outside of a fiber");
+    if (next != nullptr) {
+      if (!backend_->CanTransfer())
+        return Outcome::Fail(FailureCode::kFiberState, "this backend cannot transfer between fibers");
+      if (const char* why = NotSwitchable(next, fiber)) return Outcome::Fail(FailureCode::kFiberState, why);
+    }
     if (NewQueueRunning(fiber))
       return Outcome::Fail(FailureCode::kYieldInMicrotask,
                            "Fiber.yield() called from a microtask that started inside the fiber; "
                            "suspending there would leave the microtask queue marked as running");
-    fiber->out_mode = OutMode::kYielded;
-    fiber->out_value = value;
+    if (next != nullptr) {
+      if (next->backend_data == nullptr && !backend_->Prepare(next))
+        return Outcome::Fail(FailureCode::kResources, "could not allocate a stack for the fiber");
+      // `next` takes this fiber's place under its resumer: same resumer, same
+      // microtask queues running when it was resumed, same nesting depth.
+      next->in_mode = InMode::kValue;
+      next->in_value = value;
+      next->resumer_ = fiber->resumer_;
+      fiber->resumer_ = nullptr;
+      next->running_count_ = fiber->running_count_;
+      for (int i = 0; i < fiber->running_count_; i++) next->running_queues_[i] = fiber->running_queues_[i];
+      fiber->state_ = FiberState::kSuspended;
+      next->state_ = FiberState::kRunning;
+      current_ = next;
+    } else {
+      fiber->out_mode = OutMode::kYielded;
+      fiber->out_value = value;
+    }
   }
 
-  (backend_.get()->*(in ? &Backend::SwitchIn : &Backend::SwitchOut))(fiber);
+  (backend_.get()->*(in ? &Backend::SwitchIn : &Backend::SwitchOut))(fiber, next);
 
   // The value handed over is a handle in the other side's handle scope: that
   // side is suspended inside its own Hop, its scopes archived with it, and
@@ -175,6 +209,9 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     return fiber->in_mode == InMode::kThrow ? Outcome::Throw(v) : Outcome::Value(v);
   }
 
+  // Back from the fiber we resumed or, when it transferred, from the fiber
+  // that took its place: the one that was running until now.
+  fiber = current_;
   depth_--;
   current_ = fiber->resumer_;
   fiber->resumer_ = nullptr;

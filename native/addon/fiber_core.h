@@ -108,9 +108,14 @@ class FiberRuntime {
   Outcome Resume(FiberCore* fiber, InMode mode, v8::Local<v8::Value> value);
   // Fiber side: suspend the current fiber, handing `value` to its resumer.
   Outcome Yield(v8::Local<v8::Value> value);
-  // Both, through one path (see fiber_core.cc): kResume/kThrow into
-  // `fiber`, kYield out of the current one (`fiber` unused).
-  enum class Op { kResume, kThrow, kYield };
+  // Fiber side: suspend the current fiber and run `next` instead, which
+  // takes over its resumer (only where the backend CanTransfer()).
+  Outcome Transfer(FiberCore* next, v8::Local<v8::Value> value);
+  bool CanTransfer() const;
+  // All through one path (see fiber_core.cc): kResume/kThrow into `fiber`,
+  // kYield out of the current one (`fiber` unused), kTransfer from the
+  // current one into `fiber`.
+  enum class Op { kResume, kThrow, kYield, kTransfer };
   Outcome Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value);
   // The JS object owning `fiber` is gone.
   void Drop(FiberCore* fiber);

@@ -242,7 +242,7 @@ class ThreadsBackend final : public Backend {
     return true;
   }
 
-  void SwitchIn(FiberCore* fiber) override {
+  void SwitchIn(FiberCore* fiber, FiberCore*) override {
     Carrier* c = static_cast<Carrier*>(fiber->backend_data);
     Carrier* self = tl_carrier;
     if (self != nullptr) isolate_->Exit();  // a fiber resuming a fiber
@@ -260,7 +260,11 @@ class ThreadsBackend final : public Backend {
     }
   }
 
-  void SwitchOut(FiberCore* fiber) override {
+  // No transfers (CanTransfer() is false): the resumer waits on the baton
+  // of the fiber it resumed, so a fiber taking over that resumer would have
+  // to pass a baton it does not own. Not built; the scheduler then hops
+  // through the resumer.
+  void SwitchOut(FiberCore* fiber, FiberCore*) override {
     Carrier* c = static_cast<Carrier*>(fiber->backend_data);
     isolate_->Exit();
     {

@@ -133,12 +133,19 @@ class TlsBackend final : public Backend {
   // return-address stack holds a chain that matches ours and the returns up
   // to the JS caller are predicted (about 30 ns of a round trip on this
   // machine; see SwitchStack).
-  void SwitchIn(FiberCore* fiber) override { Switch(fiber, true); }
-  void SwitchOut(FiberCore* fiber) override { Switch(fiber, false); }
+  void SwitchIn(FiberCore* fiber, FiberCore*) override { Switch(fiber, nullptr, true); }
+  void SwitchOut(FiberCore* fiber, FiberCore* next) override { Switch(fiber, next, false); }
+  bool CanTransfer() const override { return true; }
 
-  __attribute__((noinline)) void Switch(FiberCore* fiber, bool in) {
+  // in: the running side (a carrier or the thread's own stack) switches into
+  // `fiber`'s carrier and becomes its resumer. Out: `fiber`'s carrier
+  // switches to its resumer, or with `next` (a transfer) to next's carrier,
+  // which takes over the resumer: where to go back to and whose identity to
+  // restore then.
+  __attribute__((noinline)) void Switch(FiberCore* fiber, FiberCore* next, bool in) {
     Carrier* c = static_cast<Carrier*>(fiber->backend_data);
     Carrier* self = in ? running_ : c;  // who runs now
+    Carrier* target = in ? c : next != nullptr ? static_cast<Carrier*>(next->backend_data) : nullptr;
     uint8_t* live = live_;
     // Switching in, the resumer keeps its TLS block and context in this
     // frame while the fiber runs; its stack limit (V8's default for a
@@ -147,34 +154,40 @@ class TlsBackend final : public Backend {
     alignas(16) uint8_t resumer_block[kMaxTlsBlock];
     sy_context resumer_context;
     uintptr_t limit;
-    bool held;
     if (in) {
       limit = kRestoreLimit ? StackLimitCurrent(isolate_) : 0;
       c->resumer_context = &resumer_context;
       c->resumer_block = resumer_block;
       c->resumer_carrier = self;
-      // A body's first entry takes its own v8::Locker: give the lock away.
-      held = handoff_ != nullptr && !c->fresh_identity;
     } else {
       limit = CarrierLimit(c);
-      held = handoff_ != nullptr;
+      if (target != nullptr) {
+        target->resumer_context = c->resumer_context;
+        target->resumer_block = c->resumer_block;
+        target->resumer_carrier = c->resumer_carrier;
+      }
     }
+    // A body's first entry takes its own v8::Locker: give the lock away.
+    // Back to a resumer, which is always inside this function: keep it.
+    const bool held = handoff_ != nullptr && (target == nullptr || !target->fresh_identity);
     UnlockerSlot unlocker;
     GiveAway(self, live, held, &unlocker);
-    TlsSave(live, in ? resumer_block : c->block, block_size_);
-    if (in && c->fresh_identity) {
-      // A new V8 "thread": the resumer's block with our thread id (0 = let
-      // V8 assign one) and our own stack start.
-      std::memcpy(c->block, resumer_block, block_size_);
-      TlsPrepareIdentity(c->block, static_cast<char*>(c->stack.base) + c->stack.size,
-                         c->thread_id);
-      c->fresh_identity = false;
+    uint8_t* saved = in ? resumer_block : c->block;
+    TlsSave(live, saved, block_size_);
+    if (target != nullptr && target->fresh_identity) {
+      // A new V8 "thread": the sender's block with the target's thread id
+      // (0 = let V8 assign one) and its own stack start.
+      std::memcpy(target->block, saved, block_size_);
+      TlsPrepareIdentity(target->block, static_cast<char*>(target->stack.base) + target->stack.size,
+                         target->thread_id);
+      target->fresh_identity = false;
     }
-    TlsInstall(live, in ? c->block : c->resumer_block, block_size_);
-    running_ = in ? c : c->resumer_carrier;
+    TlsInstall(live, target != nullptr ? target->block : c->resumer_block, block_size_);
+    running_ = target != nullptr ? target : c->resumer_carrier;
     sy_context* from = in ? &resumer_context : &c->context;
-    sy_context* to = in ? &c->context : c->resumer_context;
-    void* value = held ? kWakeHeld : in ? static_cast<void*>(c) : kWakeUnlocked;
+    sy_context* to = target != nullptr ? &target->context : c->resumer_context;
+    // A fresh carrier's entry (CarrierMain) takes its Carrier as argument.
+    void* value = held ? kWakeHeld : target != nullptr ? static_cast<void*>(target) : kWakeUnlocked;
     void* wake = SwitchStack(from, to, value);  // one site: one resume address for both sides
     // Switched back to: the other side installed our TLS block.
     running_ = self;
