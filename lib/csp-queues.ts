@@ -1,6 +1,7 @@
 /**
  * The two queues the CSP layer needs. `Fifo` is the scheduler's ready queue
- * (push at the tail, take from the head, O(1) amortized). `WaitList` holds a
+ * (push at the tail, take from the head, O(1) amortized; unshift and pop
+ * undo a shift or a push). `WaitList` holds a
  * channel's blocked senders or receivers; a waiter from a `select` must be
  * unlinked from every other channel's list when one case fires, so entries
  * are doubly linked nodes that remove themselves in O(1) — with 10,000
@@ -29,6 +30,17 @@ export class Fifo<T> {
       this.#head = 0;
     }
     return item;
+  }
+
+  /** Puts `item` back at the head (undoes a shift). */
+  unshift(item: T): void {
+    if (this.#head > 0) this.#items[--this.#head] = item;
+    else this.#items.unshift(item);
+  }
+
+  /** Takes the item at the tail (undoes a push). */
+  pop(): T | undefined {
+    return this.length > 0 ? this.#items.pop() : undefined;
   }
 
   clear(): void {

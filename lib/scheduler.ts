@@ -2,9 +2,12 @@
  * A cooperative scheduler for fibers, living inside Node's event loop.
  *
  * - Spawned fibers go to a FIFO ready queue. A batch runs from a macrotask
- *   (setImmediate) and resumes ready fibers one after another on the main
- *   stack until the queue is empty or the batch's budget is spent, then
- *   returns to the event loop so timers, I/O and promise callbacks run.
+ *   (setImmediate) and runs ready fibers one after another until the queue
+ *   is empty or the batch's budget is spent, then returns to the event loop
+ *   so timers, I/O and promise callbacks run. The batch loop on the main
+ *   stack resumes the first; a fiber that parks while others are ready
+ *   switches straight into the next one (a transfer, on the tls backend),
+ *   which then gives control back to the loop in its place.
  *   Fibers are never resumed from a microtask (Fiber.yield would refuse to
  *   suspend there); wake-ups coming from promises or timers only enqueue.
  * - A fiber leaves the CPU only by parking in a CSP call (channel op,
@@ -21,7 +24,8 @@
  *   fiber is cancelled (FiberCancelledError thrown at its blocking point so
  *   its `finally` blocks run); fibers that never started are dropped.
  */
-import { Fiber } from './fiber';
+import { performance } from 'perf_hooks';
+import { canTransfer, Fiber, transfer } from './fiber';
 import { Fifo } from './csp-queues';
 import {
   BlockedFiberReport,
@@ -88,6 +92,14 @@ let progressEpoch = 0;
 const liveSchedulers = new Set<Scheduler>();
 /** Maps the running Fiber back to its task so CSP calls know who is calling. */
 const taskOfFiber = new WeakMap<Fiber<unknown, unknown>, Task>();
+/** The task whose fiber runs now, in any scheduler (batches never nest). */
+let runningTask: Task | undefined;
+
+/** The task of fiber `f`: nearly always the running one, found without the WeakMap. */
+function taskOf(f: Fiber<unknown, unknown>): Task | undefined {
+  const t = runningTask;
+  return t !== undefined && t.fiber === f ? t : taskOfFiber.get(f);
+}
 
 /** A spawned fiber's bookkeeping. Internal: callers see it as SpawnedFiber. */
 export class Task<T = unknown> implements SpawnedFiber<T> {
@@ -130,7 +142,7 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
     if (reason.kind === 'sleeping' || reason.kind === 'waiting') this.scheduler._external++;
     let value: unknown;
     try {
-      value = Fiber.yield(PARKED);
+      value = this.scheduler._leave(this);
     } catch (err) {
       // e.g. YieldInMicrotaskError: we never left, so take the park back
       if (reason.kind === 'sleeping' || reason.kind === 'waiting') this.scheduler._external--;
@@ -188,7 +200,10 @@ export class Scheduler {
   readonly #live = new Set<Task>();
   readonly #choose: (n: number) => number;
   #nextId = 1;
+  /** the task whose fiber runs now (kept by whoever switches into one) */
   #running: Task | undefined;
+  /** performance.now() at which the running batch ends; 0 between batches */
+  #deadline = 0;
   #batchScheduled = false;
   #verdictPending = false;
   #stopping = false;
@@ -219,7 +234,7 @@ export class Scheduler {
   /** The scheduler of the fiber running now, if it was spawned by one. */
   static get current(): Scheduler | undefined {
     const f = Fiber.current;
-    return f ? taskOfFiber.get(f)?.scheduler : undefined;
+    return f ? taskOf(f)?.scheduler : undefined;
   }
 
   /**
@@ -308,11 +323,12 @@ export class Scheduler {
   #runBatch(): void {
     // #batchScheduled stays true while the batch runs, so fibers made ready
     // meanwhile do not queue a second immediate: one batch per loop turn
-    const deadline = performance.now() + this.#budgetMs;
+    const deadline = (this.#deadline = performance.now() + this.#budgetMs);
     while (this.#ready.length > 0) {
       this.#resume(this.#ready.shift()!);
       if (performance.now() > deadline) break;
     }
+    this.#deadline = 0;
     if (this.#ready.length > 0) {
       setImmediate(() => this.#runBatch());
     } else {
@@ -323,36 +339,91 @@ export class Scheduler {
 
   #resume(task: Task, value: unknown = task.wakeValue): void {
     const fiber = task.fiber;
-    if (!fiber || task.state === 'done' || task.state === 'failed' || task.state === 'cancelled') return;
-    task.wakeValue = undefined;
-    task.state = 'running';
-    task.started = true;
-    this.#running = task;
+    if (!fiber || isOver(task)) return; // finished or cancelled while queued
+    this.#begin(task);
     let out: unknown;
     try {
       out = fiber.resume(value);
     } catch (err) {
-      this.#running = undefined;
+      const back = this.#gotBack();
       // a cancelled fiber's own error is dropped: the round already failed
-      if (value === CANCEL) this.#finish(task, 'failed');
-      else this.#fail(new SpawnedFiberError(task.id, task.name, err), task);
+      if (value === CANCEL) this.#finish(back, 'failed');
+      else this.#fail(new SpawnedFiberError(back.id, back.name, err), back);
       return;
-    } finally {
-      this.#running = undefined;
     }
-    if (fiber.done) {
-      task.result = out;
-      this.#finish(task, task.cancelled ? 'cancelled' : 'done');
+    const back = this.#gotBack();
+    if (out !== PARKED && back.fiber!.done) {
+      back.result = out;
+      this.#finish(back, back.cancelled ? 'cancelled' : 'done');
     } else if (value === CANCEL) {
       // it caught the cancellation and suspended again: abandon it
-      this.#finish(task, 'cancelled');
-    } else if (out !== PARKED || task.park?.kind === 'yield') {
+      this.#finish(back, 'cancelled');
+    } else if (out !== PARKED || back.park?.kind === 'yield') {
       // yieldNow(), or a bare Fiber.yield(): back to the tail of the queue
-      task.state = 'ready';
-      task.park = undefined;
-      this._enqueue(task);
+      back.state = 'ready';
+      back.park = undefined;
+      this._enqueue(back);
     }
     // otherwise it parked on a channel, timer or promise: its waker re-enqueues it
+  }
+
+  /** Marks `task` running: its fiber is about to be switched into. */
+  #begin(task: Task): void {
+    task.wakeValue = undefined;
+    task.state = 'running';
+    task.started = true;
+    this.#running = runningTask = task;
+  }
+
+  /**
+   * The task whose fiber just gave control back to #resume: the one it
+   * resumed or, when fibers transferred, the last one switched into.
+   */
+  #gotBack(): Task {
+    const back = this.#running!;
+    this.#running = runningTask = undefined;
+    return back;
+  }
+
+  /**
+   * @internal The running `task` parks (its state and park are set). While
+   * the batch has budget left, the next ready task runs in its place,
+   * switched into straight from this fiber (transfer() in fiber.ts: no hop
+   * through the main stack); otherwise the fiber yields to the batch loop.
+   * Either way ready tasks run in the same order. Returns the wake value.
+   */
+  _leave(task: Task): unknown {
+    if (!canTransfer || this.#stopping || this.#ready.length === 0 || !(performance.now() <= this.#deadline)) {
+      return Fiber.yield(PARKED);
+    }
+    let next: Task | undefined;
+    while ((next = this.#ready.shift()) !== undefined && (!next.fiber || isOver(next))) {
+      // finished or cancelled while queued: skipped, as #resume does
+    }
+    if (next === undefined) return Fiber.yield(PARKED);
+    const yielding = task.park?.kind === 'yield';
+    const value = next.wakeValue;
+    const started = next.started;
+    if (yielding) {
+      // yieldNow(): queued behind every ready task, as #resume does
+      task.park = undefined;
+      this.#ready.push(task);
+    }
+    this.#begin(next);
+    try {
+      return transfer(next.fiber!, value);
+    } catch (err) {
+      if (this.#running === next) {
+        // refused (e.g. inside a microtask): nothing switched, undo it all
+        this.#running = runningTask = task;
+        next.state = 'ready';
+        next.wakeValue = value;
+        next.started = started;
+        if (yielding) this.#ready.pop();
+        this.#ready.unshift(next);
+      }
+      throw err;
+    }
   }
 
   #finish(task: Task, state: SpawnedFiberState): void {
@@ -441,6 +512,10 @@ export class Scheduler {
   }
 }
 
+function isOver(task: Task): boolean {
+  return task.state === 'done' || task.state === 'failed' || task.state === 'cancelled';
+}
+
 function reportBlocked(task: Task): BlockedFiberReport {
   const park = task.park as Extract<ParkReason, { kind: 'blocked' }>;
   const channels = park.channels.map(({ channel, op }) => ({ id: channel.id, name: channel.name, op }));
@@ -470,7 +545,7 @@ function checkForDeadlocks(): void {
 export function currentTask(op: string, hint: string): Task {
   const f = Fiber.current;
   if (!f) throw notInFiber(op, hint);
-  const task = taskOfFiber.get(f);
+  const task = taskOf(f);
   if (!task) throw notInFiber(op, hint, 'in a Fiber that no Scheduler spawned');
   if (task.cancelled) throw task.cancelError();
   return task;
@@ -479,7 +554,7 @@ export function currentTask(op: string, hint: string): Task {
 /** The task running now, or undefined (for calls that work anywhere). */
 export function currentTaskOrUndefined(): Task | undefined {
   const f = Fiber.current;
-  return f ? taskOfFiber.get(f) : undefined;
+  return f ? taskOf(f) : undefined;
 }
 
 /** Lets every other ready fiber run once before the calling fiber continues. */

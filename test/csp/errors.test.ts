@@ -1,4 +1,5 @@
 /** Bad use gets a typed error with a clear message, never a crash or a hang. */
+import * as vm from 'vm';
 import {
   Channel,
   ChannelClosedError,
@@ -11,7 +12,7 @@ import {
   yieldNow,
 } from '../../lib/csp';
 import { Fiber } from '../../lib/fiber';
-import { FiberError, NotInFiberError } from '../../lib/errors';
+import { FiberError, NotInFiberError, YieldInMicrotaskError } from '../../lib/errors';
 import { assertBuilt, thrown } from './helpers';
 
 beforeAll(assertBuilt);
@@ -60,6 +61,34 @@ describe('bad use', () => {
     });
     await s.run();
     expect(inMicrotask).toBeInstanceOf(NotInFiberError);
+  });
+
+  test('a blocking call in a microtask that runs inside the fiber is refused while others are ready; the queue is kept', async () => {
+    // A vm context with microtaskMode 'afterEvaluate' drains its own queue
+    // synchronously, inside the fiber: parking there is refused (the switch
+    // to the next ready fiber must not happen), and everything is put back.
+    const s = new Scheduler();
+    const c = new Channel<string>(0, { name: 'c' });
+    const log: string[] = [];
+    const out: { error?: unknown; after?: boolean } = {};
+    s.spawn(() => {
+      const ctx = vm.createContext({ c, out, yieldNow }, { microtaskMode: 'afterEvaluate' });
+      vm.runInContext('Promise.resolve().then(() => { try { c.recv(); out.after = true } catch (e) { out.error = e } })', ctx);
+      log.push('a after refusal');
+      yieldNow();
+      log.push('a again');
+      log.push(`a got ${c.recv()}`);
+    });
+    s.spawn(() => log.push('b'));
+    s.spawn(() => {
+      log.push('c');
+      c.send('from c');
+    });
+    await s.run();
+    expect(out.error).toBeInstanceOf(YieldInMicrotaskError);
+    expect(out.after).toBeUndefined();
+    expect(log).toEqual(['a after refusal', 'b', 'c', 'a again', 'a got from c']);
+    expect(c.trySend('x')).toBe(false); // no receiver was left behind
   });
 
   test('capacity: TypeError for non-numbers, RangeError for negative / fractional / huge', () => {

@@ -1,7 +1,8 @@
 /**
  * The GC with fibers: full and minor GCs inside fibers and between them,
  * compaction moving objects referenced only from suspended fiber frames,
- * incremental marking interleaved with switches. Each case runs in a child
+ * incremental marking interleaved with switches, for plain fibers and for
+ * scheduler fibers that switch into each other. Each case runs in a child
  * node so it can use V8 flags.
  */
 import { describeChild, runFixture } from './helpers';
@@ -19,9 +20,27 @@ const cases: Array<[string, string[], Record<string, string>]> = [
   ['tiny young generation', ['--max-semi-space-size=1', '--min-semi-space-size=1'], { LIVE: '300', ROUNDS: rounds(30, 10) }],
 ];
 
+// Scheduler fibers handing tokens around a ring of channels: nearly every
+// hop is a fiber-to-fiber transfer on the tls backend (a plain yield and
+// resume on the threads backend).
+const ringCases: Array<[string, string[], Record<string, string>]> = [
+  ['gc() inside fibers', ['--expose-gc'], { RING: '16', LAPS: rounds(200, 40), GC_EVERY: '50' }],
+  ['--stress-compaction', ['--expose-gc', '--stress-compaction'], { RING: '16', LAPS: rounds(100, 20), GC_EVERY: '40' }],
+  ['--stress-incremental-marking', ['--expose-gc', '--stress-incremental-marking'], { RING: '16', LAPS: rounds(100, 20) }],
+];
+
 describe('Fiber and the GC', () => {
   test.each(cases)('%s', (_name, flags, env) => {
     const r = runFixture('gc-workload.js', flags, env);
+    expect({ status: r.status, ok: r.json?.ok }).toEqual({ status: 0, ok: true });
+    if (r.status !== 0) throw new Error(describeChild(r));
+    expect(r.json.stats.active).toBe(0);
+  });
+});
+
+describe('scheduler fibers on a channel ring and the GC', () => {
+  test.each(ringCases)('%s', (_name, flags, env) => {
+    const r = runFixture('csp-gc-workload.js', flags, env);
     expect({ status: r.status, ok: r.json?.ok }).toEqual({ status: 0, ok: true });
     if (r.status !== 0) throw new Error(describeChild(r));
     expect(r.json.stats.active).toBe(0);
