@@ -17,6 +17,7 @@
 import { ChannelClosedError, ChannelLabel } from './csp-errors';
 import { Fifo, WaitList, WaitNode } from './csp-queues';
 import { currentTask } from './scheduler';
+import type { ParkReason, Task } from './scheduler';
 
 /** What a blocking receive gives: ok is false once the channel is closed and drained. */
 export type RecvResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly value: undefined };
@@ -68,6 +69,32 @@ let nextChannelId = 1;
 
 const SENT = Symbol('sent');
 const CLOSED = Symbol('closed');
+const CLOSED_AND_DRAINED: RecvResult<never> = Object.freeze({ ok: false, value: undefined });
+
+// A fiber blocked in send() or recv(): one object per blocking call (the
+// methods live on the prototype), woken with what the call returns.
+class FiberSender<T> implements SendWaiter<T> {
+  constructor(
+    readonly value: T,
+    readonly task: Task,
+  ) {}
+  delivered(): void {
+    this.task.wake(SENT);
+  }
+  closed(): void {
+    this.task.wake(CLOSED);
+  }
+}
+
+class FiberReceiver<T> implements RecvWaiter<T> {
+  constructor(readonly task: Task) {}
+  received(value: T): void {
+    this.task.wake({ ok: true, value });
+  }
+  closed(): void {
+    this.task.wake(CLOSED_AND_DRAINED);
+  }
+}
 
 export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
   /** process-wide, in creation order */
@@ -78,6 +105,9 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
   readonly #senders = new WaitList<SendWaiter<T>>();
   readonly #receivers = new WaitList<RecvWaiter<T>>();
   #closed = false;
+  // what a fiber blocked in send() / recv() reports (deadlocks): made once
+  #sendPark: ParkReason | undefined;
+  #recvPark: ParkReason | undefined;
 
   /**
    * @throws TypeError if capacity is not a number.
@@ -119,13 +149,9 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
   send(value: T): void {
     const task = currentTask('Channel.send()', 'from async code use `await ch.sendAsync(value)`, or trySend()');
     if (this.trySend(value)) return;
-    const node = this._addSender({
-      value,
-      delivered: () => task.wake(SENT),
-      closed: () => task.wake(CLOSED),
-    });
+    const node = this._addSender(new FiberSender(value, task));
     const outcome = task.suspend<typeof SENT | typeof CLOSED>(
-      { kind: 'blocked', op: 'send', channels: [{ channel: this, op: 'send' }] },
+      (this.#sendPark ??= blockedOn(this, 'send')),
       () => this._remove(node),
     );
     if (outcome === CLOSED) throw new ChannelClosedError(this, 'channel closed while a send was blocked on it');
@@ -162,13 +188,10 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
   #recvBlocking(op: string): RecvResult<T> {
     const task = currentTask(op, 'from async code use `await ch.recvAsync()`, or tryRecv()');
     const now = this.tryRecv();
-    if (now.ok || now.closed) return now.ok ? now : { ok: false, value: undefined };
-    const node = this._addReceiver({
-      received: (value) => task.wake({ ok: true, value }),
-      closed: () => task.wake({ ok: false, value: undefined }),
-    });
+    if (now.ok || now.closed) return now.ok ? now : CLOSED_AND_DRAINED;
+    const node = this._addReceiver(new FiberReceiver<T>(task));
     return task.suspend<RecvResult<T>>(
-      { kind: 'blocked', op: 'recv', channels: [{ channel: this, op: 'recv' }] },
+      (this.#recvPark ??= blockedOn(this, 'recv')),
       () => this._remove(node),
     );
   }
@@ -316,4 +339,8 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
   toString(): string {
     return this.name === undefined ? `Channel(${this.id})` : `Channel(${this.id} ${JSON.stringify(this.name)})`;
   }
+}
+
+function blockedOn(channel: ChannelLabel, op: 'send' | 'recv'): ParkReason {
+  return Object.freeze({ kind: 'blocked', op, channels: Object.freeze([Object.freeze({ channel, op })]) });
 }

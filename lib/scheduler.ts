@@ -169,6 +169,8 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
   }
 }
 
+const YIELD: ParkReason = Object.freeze({ kind: 'yield' });
+
 /** A small seeded PRNG (xorshift32): deterministic select choices per seed. */
 function makeRng(seed: number): (n: number) => number {
   let x = seed >>> 0 || 0x9e3779b9; // xorshift needs a nonzero state
@@ -559,7 +561,7 @@ export function currentTaskOrUndefined(): Task | undefined {
 
 /** Lets every other ready fiber run once before the calling fiber continues. */
 export function yieldNow(): void {
-  currentTask('yieldNow()', 'outside fibers use `await new Promise(setImmediate)`').suspend({ kind: 'yield' }, undefined);
+  currentTask('yieldNow()', 'outside fibers use `await new Promise(setImmediate)`').suspend(YIELD, undefined);
 }
 
 let defaultScheduler: Scheduler | undefined;

@@ -6,6 +6,10 @@
  * it, never the timer or promise callback itself.
  */
 import { currentTask } from './scheduler';
+import type { ParkReason } from './scheduler';
+
+const SLEEPING: ParkReason = Object.freeze({ kind: 'sleeping' });
+const WAITING: ParkReason = Object.freeze({ kind: 'waiting' });
 
 /** Largest delay setTimeout honours (it silently turns bigger ones into 1 ms). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -22,7 +26,7 @@ export function sleep(ms: number): void {
   }
   const task = currentTask('sleep()', 'outside fibers use `await new Promise((r) => setTimeout(r, ms))`');
   const timer = setTimeout(() => task.wake(undefined), ms);
-  task.suspend({ kind: 'sleeping' }, () => clearTimeout(timer));
+  task.suspend(SLEEPING, () => clearTimeout(timer));
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -43,7 +47,7 @@ export function wait<T>(promise: PromiseLike<T> | T): T {
       if (!abandoned) task.wake({ ok: false, error });
     },
   );
-  const settled = task.suspend<Settled<T>>({ kind: 'waiting' }, () => {
+  const settled = task.suspend<Settled<T>>(WAITING, () => {
     abandoned = true;
   });
   if (settled.ok) return settled.value;
