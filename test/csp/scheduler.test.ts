@@ -122,6 +122,30 @@ describe('scheduler', () => {
     expect(ticks).toBeGreaterThan(5); // ~1 per batch (~20 batches); loose because CI machines are loaded
   });
 
+  test('fibers switching straight into each other still end the batch on budget', async () => {
+    // Two busy fibers hand over to each other (no trip through the batch
+    // loop while both are ready): the budget must still end batches, so
+    // the interval ticks between them.
+    const s = new Scheduler({ batchBudgetMs: 2 });
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 1);
+    const order: string[] = [];
+    for (const name of ['a', 'b']) {
+      s.spawn(() => {
+        for (let i = 0; i < 20; i++) {
+          const until = Date.now() + 1;
+          while (Date.now() < until);
+          order.push(name);
+          yieldNow();
+        }
+      });
+    }
+    await s.run();
+    clearInterval(interval);
+    expect(order).toEqual(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 'a' : 'b')));
+    expect(ticks).toBeGreaterThan(5); // ~1 per batch (~20 batches); loose because CI machines are loaded
+  });
+
   test('run() with nothing spawned resolves; the scheduler is reusable after a round', async () => {
     const s = new Scheduler();
     await s.run();
