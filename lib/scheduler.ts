@@ -4,7 +4,9 @@
  * - Spawned fibers go to a FIFO ready queue. A batch runs from a macrotask
  *   (setImmediate) and runs ready fibers one after another until the queue
  *   is empty or the batch's budget is spent, then returns to the event loop
- *   so timers, I/O and promise callbacks run. The batch loop on the main
+ *   so timers, I/O and promise callbacks run. Fibers woken while that budget
+ *   lasts (by a promise that settles right after the batch, say) run in a
+ *   batch from a nextTick, within the same budget. The batch loop on the main
  *   stack resumes the first; a fiber that parks while others are ready
  *   switches straight into the next one (a transfer, on the tls backend),
  *   which then gives control back to the loop in its place.
@@ -158,8 +160,11 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
     return value as R;
   }
 
-  /** Makes a parked task ready with `value`; false if it was not parked (stale wake). */
-  wake(value: unknown): boolean {
+  /**
+   * Makes a parked task ready with `value`; false if it was not parked
+   * (stale wake). `soon`: its batch may be a nextTick (see _enqueue).
+   */
+  wake(value: unknown, soon = true): boolean {
     const s = this.state;
     if (s !== 'blocked' && s !== 'sleeping' && s !== 'waiting') return false;
     if (s !== 'blocked') this.scheduler._external--;
@@ -167,7 +172,7 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
     this.wakeValue = value;
     this.park = this.undo = undefined;
     progressEpoch++;
-    this.scheduler._enqueue(this);
+    this.scheduler._enqueue(this, soon);
     return true;
   }
 }
@@ -212,6 +217,8 @@ export class Scheduler {
   #running: Task | undefined;
   /** performance.now() at which the running batch ends; 0 between batches */
   #deadline = 0;
+  /** end of the budget window the last macrotask batch opened (#runBatch) */
+  #windowEnd = 0;
   /** when a transfer last read the clock, and how many may skip it (#withinBudget) */
   #lastClockRead = 0;
   #uncheckedHops = 0;
@@ -276,7 +283,7 @@ export class Scheduler {
     taskOfFiber.set(fiber, task as Task);
     if (!this.#round) this.#startRound();
     this.#live.add(task as Task);
-    this._enqueue(task as Task);
+    this._enqueue(task as Task, false); // spawned fibers start from a later macrotask
     return task;
   }
 
@@ -309,12 +316,20 @@ export class Scheduler {
     return n <= 1 ? 0 : this.#choose(n);
   }
 
-  /** @internal puts a task at the tail of the ready queue and makes sure a batch will run */
-  _enqueue(task: Task): void {
+  /**
+   * @internal Puts a task at the tail of the ready queue and makes sure a
+   * batch will run. A wake-up (`soon`) that comes while the last batch's
+   * budget window is still open, typically from a promise callback right
+   * after that batch, gets its batch as a nextTick (still after the current
+   * callback and outside any microtask); otherwise the batch is a later
+   * macrotask (setImmediate).
+   */
+  _enqueue(task: Task, soon = true): void {
     this.#ready.push(task);
     if (!this.#batchScheduled) {
       this.#batchScheduled = true;
-      setImmediate(() => this.#runBatch());
+      if (soon && performance.now() < this.#windowEnd) process.nextTick(() => this.#runBatch(true));
+      else setImmediate(() => this.#runBatch(false));
     }
   }
 
@@ -331,11 +346,17 @@ export class Scheduler {
     liveSchedulers.add(this);
   }
 
-  #runBatch(): void {
+  /**
+   * A batch from a macrotask opens a budget window; batches run as
+   * nextTicks (`inWindow`) share it, so that the event loop gets its turn
+   * once the window is spent however the batches came.
+   */
+  #runBatch(inWindow: boolean): void {
     // #batchScheduled stays true while the batch runs, so fibers made ready
-    // meanwhile do not queue a second immediate: one batch per loop turn
+    // meanwhile do not queue a second batch
     const start = (this.#lastClockRead = performance.now());
-    const deadline = (this.#deadline = start + this.#budgetMs);
+    if (!inWindow) this.#windowEnd = start + this.#budgetMs;
+    const deadline = (this.#deadline = this.#windowEnd);
     this.#uncheckedHops = 0;
     while (this.#ready.length > 0) {
       this.#resume(this.#ready.shift()!);
@@ -343,7 +364,7 @@ export class Scheduler {
     }
     this.#deadline = 0;
     if (this.#ready.length > 0) {
-      setImmediate(() => this.#runBatch());
+      setImmediate(() => this.#runBatch(false));
     } else {
       this.#batchScheduled = false;
       checkForDeadlocks();

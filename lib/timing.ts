@@ -2,8 +2,9 @@
  * sleep() and wait(): park only the calling fiber on a timer or a promise.
  * The event loop keeps running meanwhile, other fibers keep being
  * scheduled, and a sleeping or waiting fiber never counts as deadlocked.
- * The wake-up only enqueues the fiber; a later batch (a macrotask) resumes
- * it, never the timer or promise callback itself.
+ * The wake-up only enqueues the fiber; a batch resumes it after the callback,
+ * never the timer or promise callback itself: for a timer a later
+ * macrotask, for a promise a nextTick while the last batch's budget lasts.
  */
 import { currentTask } from './scheduler';
 import type { ParkReason } from './scheduler';
@@ -25,7 +26,8 @@ export function sleep(ms: number): void {
     throw new RangeError(`sleep() delay must be between 0 and ${MAX_DELAY_MS} ms, got ${ms}`);
   }
   const task = currentTask('sleep()', 'outside fibers use `await new Promise((r) => setTimeout(r, ms))`');
-  const timer = setTimeout(() => task.wake(undefined), ms);
+  // woken from a later macrotask: sleep(0) lets the loop's other phases run
+  const timer = setTimeout(() => task.wake(undefined, false), ms);
   task.suspend(SLEEPING, () => clearTimeout(timer));
 }
 

@@ -80,6 +80,47 @@ describe('sleep', () => {
 });
 
 describe('wait', () => {
+  test('waits on settled promises resume from a nextTick, yet the event loop still gets its turns', async () => {
+    // A fiber woken by a promise right after its batch runs again from a
+    // nextTick, not a whole loop turn later, and never inside the promise
+    // callback; but those batches share their macrotask batch's budget,
+    // so an endless stream of such waits still lets timers run.
+    const s = new Scheduler({ batchBudgetMs: 2 });
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 1);
+    let waits = 0;
+    let insideCallback = false;
+    const order: string[] = [];
+    s.spawn(() => {
+      const until = Date.now() + 40;
+      while (Date.now() < until) {
+        const p = Promise.resolve(waits).then((v) => {
+          insideCallback = true;
+          queueMicrotask(() => (insideCallback = false));
+          return v;
+        });
+        if (wait(p) !== waits) throw new Error('wrong value');
+        if (insideCallback) throw new Error('resumed inside the promise callback chain');
+        waits++;
+      }
+    });
+    await s.run();
+    clearInterval(interval);
+    expect(ticks).toBeGreaterThan(5); // ~1 per 2 ms window over 40 ms; loose for loaded machines
+    expect(waits).toBeGreaterThan(100);
+
+    // within the window, a woken fiber runs before a macrotask queued earlier
+    const s2 = new Scheduler({ batchBudgetMs: 60_000 });
+    s2.spawn(() => {
+      setImmediate(() => order.push('immediate'));
+      wait(Promise.resolve());
+      order.push('woken');
+    });
+    await s2.run();
+    await new Promise(setImmediate);
+    expect(order).toEqual(['woken', 'immediate']);
+  });
+
   test('resolved, rejected and slow promises, while a setInterval ticks and fs I/O completes', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-csp-'));
     const file = path.join(dir, 'data.txt');
