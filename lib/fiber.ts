@@ -47,7 +47,7 @@ export interface FiberOptions {
 let current: Fiber<any, any> | undefined = undefined;
 
 // Set by the class's static block, where Fiber's private fields are in reach.
-let transferTo: (self: Fiber<any, any>, next: Fiber<any, any>, key: symbol, value: unknown) => unknown;
+let switchAway: (self: Fiber<any, any>, fn: (value: unknown) => unknown, receiver: unknown, value: unknown) => unknown;
 const transferKey = native.transferKey;
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -131,32 +131,21 @@ export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
   static yield<TResume = unknown, TYield = unknown>(value?: TYield): TResume {
     const self = current;
     if (self === undefined) return nativeYield(value) as TResume; // not in a Fiber: the addon says why
-    current = self.#resumer;
-    let result: unknown;
-    try {
-      result = nativeYield(value);
-    } catch (error) {
-      // thrown in by throw(), or the yield was refused (nothing switched)
-      self.#resumer = current;
-      current = self;
-      throw error;
-    }
-    self.#resumer = current;
-    current = self;
-    return result as TResume;
+    return switchAway(self, nativeYield, undefined, value) as TResume;
   }
 
   static {
-    // The scheduler's fiber-to-fiber switch (not public: see transfer()).
-    // Fiber.current is kept as around a yield; the fiber switched into takes
-    // this one's resumer, so it finds that resumer as `current`.
-    transferTo = (self, next, key, value) => {
+    // Fiber.yield and transfer(): the running fiber `self` gives control
+    // away through `fn` and gets it back. Whoever runs next finds self's
+    // resumer as `current` (the fiber a transfer switches into takes it
+    // over); whoever switches back in has made `current` self's new resumer.
+    switchAway = (self, fn, receiver, value) => {
       current = self.#resumer;
       let result: unknown;
       try {
-        result = (next as unknown as Record<symbol, (v: unknown) => unknown>)[key](value);
+        result = fn.call(receiver, value);
       } catch (error) {
-        // refused (nothing switched), or thrown in by throw() later
+        // thrown in by throw(), or refused (nothing switched)
         self.#resumer = current;
         current = self;
         throw error;
@@ -200,5 +189,6 @@ export function transfer<R = unknown>(next: Fiber<any, any>, value?: unknown): R
   const self = current;
   if (self === undefined) throw new NotInFiberError('transfer() called outside of a fiber');
   if (transferKey === undefined) throw new FiberStateError(`the ${native.backend} backend cannot transfer between fibers`);
-  return transferTo(self, next, transferKey, value) as R;
+  const method = (next as unknown as Record<symbol, (value: unknown) => unknown>)[transferKey];
+  return switchAway(self, method, next, value) as R;
 }

@@ -29,18 +29,12 @@ const ringCases: Array<[string, string[], Record<string, string>]> = [
   ['--stress-incremental-marking', ['--expose-gc', '--stress-incremental-marking'], { RING: '16', LAPS: rounds(100, 20) }],
 ];
 
-describe('Fiber and the GC', () => {
-  test.each(cases)('%s', (_name, flags, env) => {
-    const r = runFixture('gc-workload.js', flags, env);
-    expect({ status: r.status, ok: r.json?.ok }).toEqual({ status: 0, ok: true });
-    if (r.status !== 0) throw new Error(describeChild(r));
-    expect(r.json.stats.active).toBe(0);
-  });
-});
-
-describe('scheduler fibers on a channel ring and the GC', () => {
-  test.each(ringCases)('%s', (_name, flags, env) => {
-    const r = runFixture('csp-gc-workload.js', flags, env);
+describe.each([
+  ['Fiber and the GC', 'gc-workload.js', cases],
+  ['scheduler fibers on a channel ring and the GC', 'csp-gc-workload.js', ringCases],
+] as const)('%s', (_title, fixture, table) => {
+  test.each(table)('%s', (_name, flags, env) => {
+    const r = runFixture(fixture, flags, env);
     expect({ status: r.status, ok: r.json?.ok }).toEqual({ status: 0, ok: true });
     if (r.status !== 0) throw new Error(describeChild(r));
     expect(r.json.stats.active).toBe(0);
