@@ -78,9 +78,9 @@ export interface Fiber<TIn = unknown, TOut = unknown> {
  *
  * `Fiber.current` is kept by the fiber's side of each switch, as resume()
  * has no JS of its own: whenever a fiber gets control (its body starts, a
- * `Fiber.yield()` returns or throws) it notes who was current, its resumer,
- * and becomes current; whenever it gives control back (it yields, its body
- * ends) its resumer is current again.
+ * `Fiber.yield()` or transfer() returns or throws) it notes who was current,
+ * its resumer, and becomes current; whenever it gives control away (it
+ * yields or transfers, its body ends) its resumer is current again.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
