@@ -84,7 +84,7 @@ describe('wait', () => {
     // A fiber woken by a promise right after its batch runs again from a
     // nextTick, not a whole loop turn later, and never inside the promise
     // callback; but those batches share their macrotask batch's budget,
-    // so an endless stream of such waits still lets timers run.
+    // so a long stream of such waits still lets timers run.
     const s = new Scheduler({ batchBudgetMs: 2 });
     let ticks = 0;
     const interval = setInterval(() => ticks++, 1);
@@ -92,8 +92,11 @@ describe('wait', () => {
     let insideCallback = false;
     const order: string[] = [];
     s.spawn(() => {
-      const until = Date.now() + 40;
-      while (Date.now() < until) {
+      // 200 waits with 0.2 ms of work before each (a count, not a time
+      // window, so a slow machine cannot shrink it): 40 ms, ~20 windows
+      for (let i = 0; i < 200; i++) {
+        const busyUntil = performance.now() + 0.2;
+        while (performance.now() < busyUntil);
         const p = Promise.resolve(waits).then((v) => {
           insideCallback = true;
           queueMicrotask(() => (insideCallback = false));
@@ -106,8 +109,8 @@ describe('wait', () => {
     });
     await s.run();
     clearInterval(interval);
-    expect(ticks).toBeGreaterThan(5); // ~1 per 2 ms window over 40 ms; loose for loaded machines
-    expect(waits).toBeGreaterThan(100);
+    expect(waits).toBe(200);
+    expect(ticks).toBeGreaterThan(5); // ~1 per 2 ms window; loose for loaded machines
 
     // within the window, a woken fiber runs before a macrotask queued earlier
     const s2 = new Scheduler({ batchBudgetMs: 60_000 });
