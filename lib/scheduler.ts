@@ -362,7 +362,7 @@ export class Scheduler {
       this.#resume(this.#ready.shift()!);
       if (performance.now() > deadline) break;
     }
-    this.#deadline = 0;
+    this.#deadline = this.#uncheckedHops = 0;
     if (this.#ready.length > 0) {
       setImmediate(() => this.#runBatch(false));
     } else {
