@@ -31,7 +31,11 @@ describe('sleep', () => {
     });
     await s.run();
     clearInterval(interval);
-    expect(log).toEqual(['busy 0', 'busy 1', 'busy 2', 'sleeper woke']);
+    // the busy fiber runs in the batch where the sleeper parks; whether its
+    // later steps beat the 60 ms timer depends on the machine (under qemu
+    // on a loaded machine they did not), so only the first is ordered
+    expect(log[0]).toBe('busy 0');
+    expect([...log].sort()).toEqual(['busy 0', 'busy 1', 'busy 2', 'sleeper woke']);
     expect(slept).toBeGreaterThanOrEqual(55); // timers may fire a ms early by Date.now()
     expect(ticksWhileAsleep).toBeGreaterThanOrEqual(1); // intervals coalesce on a loaded machine
   });
