@@ -19,6 +19,7 @@ class Isolate;
 namespace switchyard {
 
 class FiberCore;
+class MicrotaskFlags;
 
 struct BackendStats {
   size_t pooled = 0;    // idle execution resources kept for reuse
@@ -55,6 +56,10 @@ class Backend {
   virtual void Release(FiberCore* fiber) = 0;
 
   virtual BackendStats Stats() const = 0;
+
+  // V8's per-thread microtask flags, where this backend found them (see
+  // microtask_flags.h); nullptr otherwise.
+  virtual const MicrotaskFlags* microtask_flags() const { return nullptr; }
 
   // Environment teardown: free what is safe to free.
   virtual void Shutdown() = 0;

@@ -253,6 +253,10 @@ void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports) {
   // How the tls backend hands V8 over between fibers (diagnostics, tests).
   if (std::string(data->runtime->backend()->Name()) == "tls")
     tpl->Set(Str(isolate, "handoff"), Str(isolate, V8Handoff::Mode().c_str()), fixed);
+  // How a yield finds out that it is inside a microtask (see FiberRuntime):
+  // "flags" (V8's own, per thread) or "queues" (asked through the API).
+  tpl->Set(Str(isolate, "microtaskCheck"),
+           Str(isolate, data->runtime->backend()->microtask_flags() != nullptr ? "flags" : "queues"), fixed);
 
   v8::Local<v8::Function> ctor = tpl->GetFunction(context).ToLocalChecked();
   Napi::Function fn(env, FromV8(ctor));

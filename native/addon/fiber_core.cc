@@ -1,6 +1,8 @@
 // fiber_core.cc: fiber lifecycle independent of how stacks are switched.
 #include "fiber_core.h"
 
+#include "microtask_flags.h"
+
 namespace switchyard {
 
 const char* FailureCodeName(FailureCode code) {
@@ -53,7 +55,7 @@ void FiberCore::RunBody() {
 }
 
 FiberRuntime::FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backend)
-    : isolate_(isolate), backend_(std::move(backend)) {}
+    : isolate_(isolate), backend_(std::move(backend)), flags_(backend_->microtask_flags()) {}
 
 FiberRuntime::~FiberRuntime() {
   queue_context_.Reset();
@@ -72,18 +74,23 @@ v8::MicrotaskQueue* FiberRuntime::QueueOf(v8::Local<v8::Context> context) {
 // The queues running now among those that can matter (the current and the
 // entered context's, the isolate's default one by its flag): at most
 // kMaxQueues, in *out; returns how many. Nothing is running nearly always,
-// and then the yield check needs nothing from the resume record.
+// and then the yield check needs nothing from the resume record. Where V8's
+// entered-context microtask flags can be read (flags_), they answer for
+// every microtask that enters a context, and only the default queue's flag
+// is kept here: it also covers native callback microtasks, which enter none.
 int FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
   int n = 0;
-  v8::Local<v8::Context> current = isolate_->GetCurrentContext();
-  if (!current.IsEmpty()) {
-    v8::MicrotaskQueue* q = QueueOf(current);
-    if (q != nullptr && q->IsRunningMicrotasks()) out[n++] = q;
-  }
-  v8::Local<v8::Context> entered = isolate_->GetEnteredOrMicrotaskContext();
-  if (!entered.IsEmpty() && entered != current) {
-    v8::MicrotaskQueue* q = QueueOf(entered);
-    if (q != nullptr && (n == 0 || out[0] != q) && q->IsRunningMicrotasks()) out[n++] = q;
+  if (flags_ == nullptr) {
+    v8::Local<v8::Context> current = isolate_->GetCurrentContext();
+    if (!current.IsEmpty()) {
+      v8::MicrotaskQueue* q = QueueOf(current);
+      if (q != nullptr && q->IsRunningMicrotasks()) out[n++] = q;
+    }
+    v8::Local<v8::Context> entered = isolate_->GetEnteredOrMicrotaskContext();
+    if (!entered.IsEmpty() && entered != current) {
+      v8::MicrotaskQueue* q = QueueOf(entered);
+      if (q != nullptr && (n == 0 || out[0] != q) && q->IsRunningMicrotasks()) out[n++] = q;
+    }
   }
   // The isolate's default queue (the main context's in Node) by its flag,
   // recorded under a sentinel: counted the same way at resume and at yield.
@@ -96,6 +103,9 @@ void FiberRuntime::RecordRunningQueues(FiberCore* fiber) {
 }
 
 bool FiberRuntime::NewQueueRunning(FiberCore* fiber) {
+  // Each fiber is its own V8 thread: a microtask context on its stack of
+  // entered contexts started on the fiber.
+  if (flags_ != nullptr && flags_->InMicrotask()) return true;
   v8::MicrotaskQueue* now[FiberCore::kMaxQueues];
   int n = CollectRunningQueues(now);
   for (int i = 0; i < n; i++) {
@@ -106,15 +116,7 @@ bool FiberRuntime::NewQueueRunning(FiberCore* fiber) {
   return false;
 }
 
-Outcome FiberRuntime::Resume(FiberCore* fiber, InMode mode, v8::Local<v8::Value> value) {
-  return Hop(mode == InMode::kThrow ? Op::kThrow : Op::kResume, fiber, value);
-}
-
 Outcome FiberRuntime::Yield(v8::Local<v8::Value> value) { return Hop(Op::kYield, nullptr, value); }
-
-Outcome FiberRuntime::Transfer(FiberCore* next, v8::Local<v8::Value> value) {
-  return Hop(Op::kTransfer, next, value);
-}
 
 bool FiberRuntime::CanTransfer() const { return backend_->CanTransfer(); }
 
@@ -133,6 +135,14 @@ static const char* NotSwitchable(const FiberCore* fiber, const FiberCore* curren
   return nullptr;
 }
 
+// Binds execution resources before a fiber's first switch-in: false if none
+// could be had (nothing changed).
+bool FiberRuntime::Bind(FiberCore* fiber) {
+  return fiber->backend_data != nullptr || backend_->Prepare(fiber);
+}
+
+constexpr const char* kNoStack = "could not allocate a stack for the fiber";
+
 // Resume, yield and transfer share this function and its one call into the
 // backend (which reaches the stack switch through one call site as well):
 // after a switch the CPU's return-address stack holds the other side's call
@@ -150,8 +160,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
       fiber->body_.Reset();
       return Outcome::Throw(value);
     }
-    if (fiber->backend_data == nullptr && !backend_->Prepare(fiber))
-      return Outcome::Fail(FailureCode::kResources, "could not allocate a stack for the fiber");
+    if (!Bind(fiber)) return Outcome::Fail(FailureCode::kResources, kNoStack);
 
     fiber->in_mode = op == Op::kThrow ? InMode::kThrow : InMode::kValue;
     fiber->in_value = value;
@@ -176,8 +185,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
                            "Fiber.yield() called from a microtask that started inside the fiber; "
                            "suspending there would leave the microtask queue marked as running");
     if (next != nullptr) {
-      if (next->backend_data == nullptr && !backend_->Prepare(next))
-        return Outcome::Fail(FailureCode::kResources, "could not allocate a stack for the fiber");
+      if (!Bind(next)) return Outcome::Fail(FailureCode::kResources, kNoStack);
       // `next` takes this fiber's place under its resumer: same resumer, same
       // microtask queues running when it was resumed, same nesting depth.
       next->in_mode = InMode::kValue;

@@ -104,23 +104,20 @@ class FiberRuntime {
   FiberCore* current() const { return current_; }
   size_t depth() const { return depth_; }
 
-  // Resumer side: switch into `fiber`, giving it a value or an exception.
-  Outcome Resume(FiberCore* fiber, InMode mode, v8::Local<v8::Value> value);
   // Fiber side: suspend the current fiber, handing `value` to its resumer.
   Outcome Yield(v8::Local<v8::Value> value);
-  // Fiber side: suspend the current fiber and run `next` instead, which
-  // takes over its resumer (only where the backend CanTransfer()).
-  Outcome Transfer(FiberCore* next, v8::Local<v8::Value> value);
+  // Whether Hop(kTransfer) can work here (the backend CanTransfer()).
   bool CanTransfer() const;
   // All through one path (see fiber_core.cc): kResume/kThrow into `fiber`,
   // kYield out of the current one (`fiber` unused), kTransfer from the
-  // current one into `fiber`.
+  // current one into `fiber` (which takes over the current one's resumer).
   enum class Op { kResume, kThrow, kYield, kTransfer };
   Outcome Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value);
   // The JS object owning `fiber` is gone.
   void Drop(FiberCore* fiber);
 
  private:
+  bool Bind(FiberCore* fiber);
   void RecordRunningQueues(FiberCore* fiber);
   bool NewQueueRunning(FiberCore* fiber);
   int CollectRunningQueues(v8::MicrotaskQueue** out);
@@ -134,6 +131,7 @@ class FiberRuntime {
 
   v8::Isolate* isolate_;
   std::unique_ptr<Backend> backend_;
+  const MicrotaskFlags* flags_;  // nullptr: the microtask check asks the queues
   FiberCore* current_ = nullptr;
   size_t depth_ = 0;  // nesting of fibers on this thread
 };

@@ -21,6 +21,7 @@
 // SWITCHYARD_FIBER_HANDOFF=locker forces Unlocker/Locker everywhere.
 #include <v8.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -30,6 +31,7 @@
 #include "backend.h"
 #include "fiber_core.h"
 #include "fiber_stack.h"
+#include "microtask_flags.h"
 #include "switchyard/context.h"
 #include "tls_identity.h"
 
@@ -105,8 +107,8 @@ struct UnlockerSlot {
 
 class TlsBackend final : public Backend {
  public:
-  TlsBackend(v8::Isolate* isolate, V8Handoff* handoff)
-      : isolate_(isolate), handoff_(handoff), live_(TlsLiveBlock()) {
+  TlsBackend(v8::Isolate* isolate, V8Handoff* handoff, std::unique_ptr<MicrotaskFlags> flags)
+      : isolate_(isolate), handoff_(handoff), flags_(std::move(flags)), live_(TlsLiveBlock()) {
     block_size_ = TlsGetLayout().size;
     id_offset_ = TlsGetLayout().thread_id_offset;
     stack_start_offset_ = TlsGetLayout().stack_start_offset;
@@ -234,6 +236,8 @@ class TlsBackend final : public Backend {
     return s;
   }
 
+  const MicrotaskFlags* microtask_flags() const override { return flags_.get(); }
+
   void Shutdown() override {
     // Parked carriers hold no V8 state: free them. Orphans and carriers of
     // suspended fibers stay mapped (the process or isolate is going away and
@@ -359,6 +363,7 @@ class TlsBackend final : public Backend {
 
   v8::Isolate* isolate_;
   std::unique_ptr<V8Handoff> handoff_;  // nullptr: Unlocker/Locker
+  std::unique_ptr<MicrotaskFlags> flags_;  // found through handoff_, or nullptr
   Carrier* running_ = nullptr;          // whose stack runs (nullptr: the thread's own)
   void* native_per_thread_ = nullptr;   // the thread's own PerIsolateThreadData
   uint8_t* live_;                       // this thread's instance of the TLS block
@@ -389,7 +394,18 @@ std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* err
     handoff = V8Handoff::Create(isolate, TlsThreadId(TlsLiveBlock()), &why);
   }
   V8Handoff::SetMode(handoff != nullptr ? "v8" : "locker: " + why);
-  return std::unique_ptr<Backend>(new TlsBackend(isolate, handoff));
+  // The hand-off knows where the isolate's HandleScopeImplementer is; where
+  // the probe fails the yield check asks the microtask queues instead.
+  std::unique_ptr<MicrotaskFlags> flags;
+  if (handoff != nullptr && handoff->HandleScopeImplementerHead() != 0) {
+    std::string flags_why;
+    flags = MicrotaskFlags::Discover(isolate, handoff->handle_scope_implementer(),
+                                     handoff->HandleScopeImplementerHead(), &flags_why);
+    const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF");
+    if (!flags && dbg != nullptr && *dbg == '1')
+      std::fprintf(stderr, "switchyard: microtask flags not used: %s\n", flags_why.c_str());
+  }
+  return std::unique_ptr<Backend>(new TlsBackend(isolate, handoff, std::move(flags)));
 }
 
 }  // namespace switchyard

@@ -929,6 +929,8 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
 
 void* V8Handoff::PerThread() { return g_handoff.find_or_allocate_per_thread(isolate_); }
 
+size_t V8Handoff::HandleScopeImplementerHead() const { return static_cast<size_t>(g_handoff.hsd_in_hsi); }
+
 bool V8Handoff::SetsStackStart() const { return g_handoff.set_stack_start != nullptr; }
 
 void V8Handoff::SetStackStart(void* start) { g_handoff.set_stack_start(isolate_ + g_handoff.iso_heap, start); }

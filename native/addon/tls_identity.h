@@ -126,6 +126,12 @@ class V8Handoff {
   bool SetsStackStart() const;
   void SetStackStart(void* start);
 
+  // The isolate's HandleScopeImplementer and how many of its first bytes
+  // come before its copy of the HandleScopeData (its vectors are there); 0
+  // where the layout was not matched.
+  char* handle_scope_implementer() const { return hsi_; }
+  size_t HandleScopeImplementerHead() const;
+
   // v8::Unlocker's constructor and destructor, for hand-offs to and from a
   // v8::Locker (a fiber body's first entry and its end).
   void ArchiveAndUnlock();

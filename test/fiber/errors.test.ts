@@ -7,6 +7,26 @@ import {
   NotInFiberError,
   YieldInMicrotaskError,
 } from '../../lib';
+import { native } from '../../lib/native';
+
+// What a yield inside a microtask finds, whichever way the addon checks
+// (native.NativeFiber.microtaskCheck): the error code, then whether the
+// fiber went on after it.
+function yieldInside(run: (attempt: () => void) => void): [string | undefined, boolean] {
+  const f = new Fiber(() => {
+    let code: string | undefined;
+    run(() => {
+      try {
+        Fiber.yield('escaped');
+      } catch (e) {
+        code = (e as FiberError).code;
+      }
+    });
+    return code;
+  });
+  const code = f.resume() as string | undefined;
+  return [code, f.done];
+}
 
 describe('Fiber errors', () => {
   test('a non-function body is a TypeError', () => {
@@ -81,6 +101,47 @@ describe('Fiber errors', () => {
     expect(out.after).toBeUndefined();
     expect(out.error).toBeInstanceOf(YieldInMicrotaskError);
     expect((out.error as FiberError).code).toBe('ERR_YIELD_IN_MICROTASK');
+  });
+
+  test('yield inside a microtask of the default queue run inside the fiber is refused', async () => {
+    // process._tickCallback() runs Node's queue synchronously, on the fiber;
+    // from a macrotask, since a test body runs inside a microtask already
+    const outcome = await new Promise((done) =>
+      setImmediate(() =>
+        done(
+          yieldInside((attempt) => {
+            Promise.resolve().then(attempt);
+            (process as unknown as { _tickCallback(): void })._tickCallback();
+          }),
+        ),
+      ),
+    );
+    expect(outcome).toEqual(['ERR_YIELD_IN_MICROTASK', true]);
+  });
+
+  test('yield inside a microtask that called into another context is refused too', () => {
+    // The microtask (from the vm context's own queue) enters a second context
+    // and yields there. Asking the queues of the current and the entered
+    // context cannot see it (both are the second context's, whose queue is
+    // idle); V8's per-thread microtask flags can.
+    if (native.NativeFiber.microtaskCheck !== 'flags') return;
+    const other = vm.createContext({});
+    expect(
+      yieldInside((attempt) => {
+        const ctx = vm.createContext({ attempt, other, vm }, { microtaskMode: 'afterEvaluate' });
+        vm.runInContext('Promise.resolve().then(() => vm.runInContext("attempt()", Object.assign(other, { attempt })))', ctx);
+      }),
+    ).toEqual(['ERR_YIELD_IN_MICROTASK', true]);
+  });
+
+  test('a fiber resumed from a vm context\'s microtask may yield from code in that context', () => {
+    const log: unknown[] = [];
+    const ctx = vm.createContext({ log, vm, Fiber }, { microtaskMode: 'afterEvaluate' });
+    const f = new Fiber(() => vm.runInContext('Fiber.yield("from the context") + "!"', ctx));
+    ctx.f = f;
+    vm.runInContext('Promise.resolve().then(() => log.push(f.resume()))', ctx);
+    expect(log).toEqual(['from the context']);
+    expect(f.resume('again')).toBe('again!');
   });
 
   test('a fiber resumed from a microtask may yield back to it', async () => {

@@ -23,4 +23,11 @@ describe('tls backend hand-off', () => {
       expect(handoff).toMatch(/^locker/);
     }
   });
+
+  // The yield check reads V8's per-thread microtask flags where the hand-off
+  // found the handle-scope implementer; everywhere else it asks the queues.
+  test('the yield check reads V8\'s microtask flags where the hand-off is direct', () => {
+    const check = native.NativeFiber.microtaskCheck;
+    expect(check).toBe(native.NativeFiber.handoff === 'v8' ? 'flags' : 'queues');
+  });
 });
