@@ -76,7 +76,8 @@ export interface SchedulerOptions {
   stackSize?: number;
   /**
    * Longest a batch keeps the event loop busy, in ms (default 10). Checked
-   * when fibers park, so a fiber computing between two parks runs past it.
+   * when fibers park (while parks come microseconds apart, at every 8th),
+   * so a fiber computing between two parks runs past it.
    */
   batchBudgetMs?: number;
 }
