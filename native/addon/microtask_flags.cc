@@ -9,6 +9,7 @@ namespace switchyard {
 namespace {
 
 constexpr size_t kWord = sizeof(void*);
+constexpr uintptr_t kLowestMapped = 64 * 1024;
 
 // A DetachableVector as V8 lays it out: {T* data_; size_t capacity_; size_t size_}.
 struct VectorAt {
@@ -43,7 +44,10 @@ std::vector<int> LastBytes(const std::vector<uint8_t>& snapshot) {
   std::vector<int> out;
   for (size_t off = 0; off + 3 * kWord <= snapshot.size(); off += kWord) {
     VectorAt v = ReadVector(snapshot, off);
-    bool plausible = v.data != nullptr && v.size > 0 && v.size <= v.capacity && v.capacity < (1u << 20);
+    // A data word below the lowest address Linux maps (vm.mmap_min_addr,
+    // 64 KiB by default) is some count, not a pointer: never read through it.
+    bool plausible = reinterpret_cast<uintptr_t>(v.data) >= kLowestMapped && v.size > 0 &&
+                     v.size <= v.capacity && v.capacity < (1u << 20);
     out.push_back(plausible ? v.data[v.size - 1] : -1);
   }
   return out;
