@@ -10,9 +10,9 @@ import {
 import { native } from '../../lib/native';
 import { runFixture } from './helpers';
 
-// What a yield inside a microtask finds, whichever way the addon checks
-// (native.NativeFiber.microtaskCheck): the error code, then whether the
-// fiber went on after it.
+// Runs `run` on a fiber, giving it `attempt`, a Fiber.yield that records the
+// error code it is refused with: returns that code and whether the fiber
+// then finished (a yield that was let through leaves it suspended).
 function yieldInside(run: (attempt: () => void) => void): [string | undefined, boolean] {
   const f = new Fiber(() => {
     let code: string | undefined;
@@ -127,7 +127,7 @@ describe('Fiber errors', () => {
 
   test('a fiber resumed from a vm context\'s microtask may yield from code in that context', () => {
     const log: unknown[] = [];
-    const ctx = vm.createContext({ log, vm, Fiber }, { microtaskMode: 'afterEvaluate' });
+    const ctx = vm.createContext({ log, Fiber }, { microtaskMode: 'afterEvaluate' });
     const f = new Fiber(() => vm.runInContext('Fiber.yield("from the context") + "!"', ctx));
     ctx.f = f;
     vm.runInContext('Promise.resolve().then(() => log.push(f.resume()))', ctx);
