@@ -13,6 +13,7 @@
       "native/addon/fiber_core.cc",
       "native/addon/fiber_stack.cc",
       "native/addon/microtask_flags.cc",
+      "native/addon/straight_copy.cc",
       "native/addon/threads_backend.cc",
       "native/addon/tls_backend.cc",
       "native/addon/tls_identity.cc",
