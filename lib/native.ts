@@ -45,6 +45,8 @@ export interface NativeBinding {
     readonly yield?: (value: unknown) => unknown;
     /** tls backend: 'v8' (direct hand-off of V8's thread state) or 'locker: <why not>' */
     readonly handoff?: string;
+    /** with handoff 'v8': the parts of V8's thread state it copies itself, comma-separated (the rest go through V8's functions) */
+    readonly handoffInline?: string;
     /** how a yield detects a microtask that started in the fiber: 'flags' (V8's per-thread ones) or 'queues' */
     readonly microtaskCheck?: string;
   };

@@ -251,8 +251,13 @@ void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports) {
            v8::FunctionTemplate::New(isolate, Hop, hop(2), {}, 1, v8::ConstructorBehavior::kThrow), fixed);
 
   // How the tls backend hands V8 over between fibers (diagnostics, tests).
-  if (std::string(data->runtime->backend()->Name()) == "tls")
+  // With the direct hand-off, which parts of V8's thread state it copies
+  // itself (V8Handoff::InlineParts).
+  if (std::string(data->runtime->backend()->Name()) == "tls") {
     tpl->Set(Str(isolate, "handoff"), Str(isolate, V8Handoff::Mode().c_str()), fixed);
+    if (V8Handoff::Mode() == "v8")
+      tpl->Set(Str(isolate, "handoffInline"), Str(isolate, V8Handoff::InlineParts().c_str()), fixed);
+  }
   // How a yield finds out that it is inside a microtask (see FiberRuntime):
   // "flags" (V8's own, per thread) or "queues" (asked through the API).
   tpl->Set(Str(isolate, "microtaskCheck"),

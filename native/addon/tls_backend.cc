@@ -399,7 +399,7 @@ std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* err
   std::unique_ptr<MicrotaskFlags> flags;
   if (handoff != nullptr && handoff->HandleScopeImplementerHead() != 0) {
     std::string flags_why;
-    flags = MicrotaskFlags::Discover(isolate, handoff->handle_scope_implementer(),
+    flags = MicrotaskFlags::Discover(isolate, handoff->HandleScopeImplementer(),
                                      handoff->HandleScopeImplementerHead(), &flags_why);
     const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF");
     if (!flags && dbg != nullptr && *dbg == '1')

@@ -23,6 +23,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "straight_copy.h"
+
 namespace switchyard {
 
 namespace {
@@ -375,6 +377,15 @@ struct HandoffOps {
   int32_t hsd_size = 0;
   int32_t iso_hsd = 0;     // the isolate's HandleScopeData
   int32_t sg_size = 0;     // StackGuard::ThreadLocal, at StackGuard + 8
+  // The other parts, where V8's archive and restore are straight copies
+  // (straight_copy.h) that agree; size 0: call V8's. The Debug part only
+  // needs its archive (its restore is V8's, and only when it changes).
+  // RegExpStack's archive first makes the archived stack a dynamic one
+  // (kRegExpArchiveTest): copied inline only when it already is.
+  StraightCopy isolate_part, reloc_part, debug_part, regexp_part, boot_part;
+  int32_t regexp_owns = 0;  // RegExpStack: the thread_local_.owns_memory_ byte
+  // Which part sizes Archive and Restore are compiled for (see FixedSizes).
+  enum class Sizes { kFound, kV8_11_3, kV8_12_4 } sizes = Sizes::kFound;
 };
 
 constexpr int32_t kInvalidThreadId = -1;
@@ -603,6 +614,25 @@ const HsiVariant kHsiVariants[] = {
      0x78, 0x60, 0x18},
 };
 
+// RegExpStack::ArchiveStack: when the live stack is the RegExpStack's static
+// one (owns_memory_ 0), it first grows it into a dynamic one (archived
+// stacks must not point into the RegExpStack); then a copy of its 0x30-byte
+// ThreadLocal to the archive, and a reset to the static stack. Its restore
+// is a straight copy. Matched: the owns_memory_ test, and the code it jumps
+// to when set, through the ret (V8 11.3 and 12.4 compile it the same).
+const char kRegExpArchiveTest[] = R"(
+55 48 89 e5 41 57 41 56 41 55 41 54 49 89 f4 53 48 89 fb 48 83 ec 08
+80 bf {regexp_owns:d32} 00 75 1c)";
+constexpr int kRegExpArchiveCopyAt = 60;  // where that jne goes
+const char kRegExpArchiveCopy[] = R"(
+f3 0f 6f 83 {regexp_tl:d32} 48 8d 83 {regexp_tl:d32} 41 0f 11 04 24
+f3 0f 6f 8b {regexp_tl_16:d32} 41 0f 11 4c 24 10
+f3 0f 6f 93 {regexp_tl_32:d32} 41 0f 11 54 24 20
+48 89 83 {r1:d32} 48 89 83 {r2:d32} 48 8d 83 {r3:d32} 48 89 83 {r4:d32}
+49 8d 44 24 30 48 89 9b {regexp_tl:d32} 48 c7 83 {r5:d32} {r6:d32} c6 83 {regexp_owns:d32} 00
+48 83 c4 08 5b 41 5c 41 5d 41 5e 41 5f 5d c3)";
+constexpr int32_t kRegExpThreadLocalSize = 0x30;
+
 // StackGuard::ArchiveStackGuard / RestoreStackGuard: under the isolate's
 // execution-access lock, copy the ThreadLocal at StackGuard + 8 to the
 // archive and reset it / copy it back.
@@ -635,6 +665,18 @@ const StackGuardVariant kStackGuardVariants[] = {
         e8 {rmutex_unlock:rel} 48 83 c4 08 48 8d 43 38 5b 41 5c 41 5d 5d c3)",
      0x38},
 };
+
+// A part whose archive and restore are straight copies of the same bytes;
+// size 0 otherwise.
+StraightCopy StraightCopyPair(const uint8_t* archive, const uint8_t* restore) {
+  StraightCopy a, r;
+  std::string ignored;
+  if (!MatchStraightCopy(archive, CopyDirection::kArchive, &a, &ignored) ||
+      !MatchStraightCopy(restore, CopyDirection::kRestore, &r, &ignored) || a.offset != r.offset ||
+      a.size != r.size)
+    return StraightCopy{};
+  return a;
+}
 
 bool DiscoverHandoff(std::string* why) {
   struct Sym {
@@ -778,6 +820,25 @@ bool DiscoverHandoff(std::string* why) {
       break;
     }
   }
+  auto code = [&](const char* key) { return static_cast<const uint8_t*>(sym[key]); };
+  o.isolate_part = StraightCopyPair(code("isolate_archive"), code("isolate_restore"));
+  o.reloc_part = StraightCopyPair(code("reloc_archive"), code("reloc_restore"));
+  o.boot_part = StraightCopyPair(code("boot_archive"), code("boot_restore"));
+  StraightCopy debug;
+  std::string ignored;
+  if (MatchStraightCopy(code("debug_archive"), CopyDirection::kArchive, &debug, &ignored)) o.debug_part = debug;
+  StraightCopy regexp;
+  std::map<std::string, int32_t> c;
+  if (MatchStraightCopy(code("regexp_restore"), CopyDirection::kRestore, &regexp, &ignored) &&
+      regexp.size == kRegExpThreadLocalSize &&
+      MatchCode(code("regexp_archive"), kRegExpArchiveTest, sym, &c, &ignored) &&
+      MatchCode(code("regexp_archive") + kRegExpArchiveCopyAt, kRegExpArchiveCopy, sym, &c, &ignored) &&
+      c["regexp_tl"] == regexp.offset && c["regexp_tl_16"] == regexp.offset + 16 &&
+      c["regexp_tl_32"] == regexp.offset + 32 && c["regexp_owns"] >= regexp.offset &&
+      c["regexp_owns"] < regexp.offset + regexp.size) {
+    o.regexp_part = regexp;
+    o.regexp_owns = c["regexp_owns"];
+  }
   return true;
 }
 
@@ -795,31 +856,10 @@ T& Field(char* base, int32_t offset) {
   return *reinterpret_cast<T*>(base + offset);
 }
 
-// memcpy for the parts copied at every hand-off, inline for the sizes of
-// the known variants (kHsiVariants, kStackGuardVariants): a call into libc's
-// memcpy per part was about a fifth of the instructions of a switch.
-inline void CopyPart(char* to, const char* from, size_t n) {
-  switch (n) {
-#define SY_COPY_FIXED(N)              \
-  case N:                             \
-    __builtin_memcpy(to, from, N);    \
-    return;
-    SY_COPY_FIXED(0x18)
-    SY_COPY_FIXED(0x20)
-    SY_COPY_FIXED(0x30)
-    SY_COPY_FIXED(0x38)
-    SY_COPY_FIXED(0x60)
-    SY_COPY_FIXED(0x78)
-    SY_COPY_FIXED(0x98)
-#undef SY_COPY_FIXED
-    default:
-      std::memcpy(to, from, n);
-  }
-}
-
 // Whether n bytes (a multiple of 8) at a and b are equal, word by word (a
-// memcmp of a copy just made stalled on store forwarding); branch-free.
-__attribute__((always_inline)) inline bool SameWordsOf(const char* a, const char* b, size_t n) {
+// memcmp of a copy just made stalled on store forwarding); branch-free, and
+// unrolled where n is a constant.
+__attribute__((always_inline)) inline bool SameWords(const char* a, const char* b, size_t n) {
   uint64_t diff = 0;
   for (size_t i = 0; i < n; i += sizeof(uint64_t)) {
     uint64_t x, y;
@@ -829,11 +869,67 @@ __attribute__((always_inline)) inline bool SameWordsOf(const char* a, const char
   }
   return diff == 0;
 }
-// The same, with the Debug part's size a constant where it is known, so that
-// the loop is unrolled.
-inline bool SameWords(const char* a, const char* b, size_t n) {
-  if (n == 88) return SameWordsOf(a, b, 88);  // V8 11.3
-  return SameWordsOf(a, b, n);
+
+// The sizes of the parts copied at every hand-off. Where V8's archive and
+// restore of every part were recognized as copies and their sizes are those
+// of a build listed here, they are compile-time constants, so that each copy
+// compiles to a few moves (a memcpy call or a size dispatch per part cost
+// more than V8's own functions). Otherwise (FoundSizes) they are read from
+// HandoffOps, and a part that is not a copy goes through V8's function.
+struct FoundSizes {
+  static constexpr bool kAllCopied = false;
+  static int32_t HsiHead(const HandoffOps& o) { return o.hsd_in_hsi; }  // 0: V8's
+  static int32_t Hsd(const HandoffOps& o) { return o.hsd_size; }
+  static int32_t Isolate(const HandoffOps& o) { return o.isolate_part.size; }
+  static int32_t Reloc(const HandoffOps& o) { return o.reloc_part.size; }
+  static int32_t StackGuard(const HandoffOps& o) { return o.sg_size; }
+  static int32_t Debug(const HandoffOps& o) { return o.debug_part.size; }
+  static int32_t RegExp(const HandoffOps& o) { return o.regexp_part.size; }
+  static int32_t Boot(const HandoffOps& o) { return o.boot_part.size; }
+};
+template <int32_t kHsiHead, int32_t kHsd, int32_t kIsolate, int32_t kReloc, int32_t kStackGuard, int32_t kDebug,
+          int32_t kRegExp, int32_t kBoot>
+struct FixedSizes {
+  static constexpr bool kAllCopied = true;
+  static constexpr int32_t HsiHead(const HandoffOps&) { return kHsiHead; }
+  static constexpr int32_t Hsd(const HandoffOps&) { return kHsd; }
+  static constexpr int32_t Isolate(const HandoffOps&) { return kIsolate; }
+  static constexpr int32_t Reloc(const HandoffOps&) { return kReloc; }
+  static constexpr int32_t StackGuard(const HandoffOps&) { return kStackGuard; }
+  static constexpr int32_t Debug(const HandoffOps&) { return kDebug; }
+  static constexpr int32_t RegExp(const HandoffOps&) { return kRegExp; }
+  static constexpr int32_t Boot(const HandoffOps&) { return kBoot; }
+  static bool Match(const HandoffOps& o) {
+    return o.hsd_in_hsi == kHsiHead && o.hsd_size == kHsd && o.isolate_part.size == kIsolate &&
+           o.reloc_part.size == kReloc && o.sg_size == kStackGuard && o.debug_part.size == kDebug &&
+           o.regexp_part.size == kRegExp && o.boot_part.size == kBoot;
+  }
+};
+using SizesV8_11_3 = FixedSizes<0x78, 0x20, 0xc8, 0x8, 0x30, 0x58, 0x30, 0x4>;  // Node 20
+using SizesV8_12_4 = FixedSizes<0x60, 0x18, 0xf0, 0x8, 0x38, 0x58, 0x30, 0x4>;  // Node 22
+
+void ChooseSizes(HandoffOps* o) {
+  if (SizesV8_11_3::Match(*o)) o->sizes = HandoffOps::Sizes::kV8_11_3;
+  if (SizesV8_12_4::Match(*o)) o->sizes = HandoffOps::Sizes::kV8_12_4;
+}
+
+// One part of a thread's V8 state to or from its archive: a copy of `size`
+// bytes at `live` (skipping the archive's reset of the live state, which
+// the receiver's restore overwrites), or with size 0 V8's function.
+using PartFn = char* (*)(void*, char*);
+template <class Sizes>
+__attribute__((always_inline)) inline char* CopyOut(int32_t size, PartFn v8_archive, char* object,
+                                                    const char* live, char* to) {
+  if (!Sizes::kAllCopied && size == 0) return v8_archive(object, to);
+  std::memcpy(to, live, static_cast<size_t>(size));
+  return to + size;
+}
+template <class Sizes>
+__attribute__((always_inline)) inline char* CopyIn(int32_t size, PartFn v8_restore, char* object, char* live,
+                                                   char* from) {
+  if (!Sizes::kAllCopied && size == 0) return v8_restore(object, from);
+  std::memcpy(live, from, static_cast<size_t>(size));
+  return from + size;
 }
 
 // ThreadState::Unlink and LinkInto, as V8 inlines them.
@@ -860,6 +956,7 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
   if (!done) {
     std::string err;
     g_handoff_found = DiscoverHandoff(&err);
+    if (g_handoff_found) ChooseSizes(&g_handoff);
     g_handoff_error = err;
     done = true;
   }
@@ -899,13 +996,20 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
     *why = "unexpected size of Debug's per-thread state: " + std::to_string(debug_size);
     return nullptr;
   }
+  if (o.debug_part.size != 0 && static_cast<size_t>(o.debug_part.size) != debug_size) {
+    *why = "Debug's archive copies another size than it returns";
+    return nullptr;
+  }
   if (g_handoff.debug_size == 0) g_handoff.debug_size = debug_size;
   if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1') {
     std::fprintf(stderr,
-                 "switchyard: V8 hand-off: thread manager +%d, handle scopes %s, stack guard %s, "
-                 "debug part %zu bytes, heap stack start %s\n",
-                 o.iso_tm, o.hsi_size != 0 ? "copied" : "through V8", o.sg_size != 0 ? "copied" : "through V8",
-                 debug_size, o.set_stack_start != nullptr ? "set directly" : "through Isolate::Enter");
+                 "switchyard: V8 hand-off: thread manager +%d, debug part %zu bytes, heap stack start %s, "
+                 "copied inline: %s (sizes %s)\n",
+                 o.iso_tm, debug_size, o.set_stack_start != nullptr ? "set directly" : "through Isolate::Enter",
+                 InlineParts().c_str(),
+                 o.sizes == HandoffOps::Sizes::kV8_11_3   ? "of V8 11.3, compiled in"
+                 : o.sizes == HandoffOps::Sizes::kV8_12_4 ? "of V8 12.4, compiled in"
+                                                          : "as found");
   }
   auto* h = new V8Handoff();
   h->isolate_ = iso;
@@ -929,6 +1033,23 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
 
 void* V8Handoff::PerThread() { return g_handoff.find_or_allocate_per_thread(isolate_); }
 
+std::string V8Handoff::InlineParts() {
+  const HandoffOps& o = g_handoff;
+  const std::pair<const char*, bool> parts[] = {
+      {"handle scopes", o.hsi_size != 0},         {"isolate", o.isolate_part.size != 0},
+      {"relocatable", o.reloc_part.size != 0},     {"stack guard", o.sg_size != 0},
+      {"debug", o.debug_part.size != 0},           {"regexp stack", o.regexp_part.size != 0},
+      {"bootstrapper", o.boot_part.size != 0},
+  };
+  std::string list;
+  for (const auto& [name, copied] : parts) {
+    if (!copied) continue;
+    if (!list.empty()) list += ", ";
+    list += name;
+  }
+  return list;
+}
+
 size_t V8Handoff::HandleScopeImplementerHead() const { return static_cast<size_t>(g_handoff.hsd_in_hsi); }
 
 bool V8Handoff::SetsStackStart() const { return g_handoff.set_stack_start != nullptr; }
@@ -948,25 +1069,39 @@ void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   LinkAfter(Field<char*>(tm_, kTmInUseAnchor), state);
   o.rmutex_lock(break_access_);  // until the receiver's Restore
   char* to = Field<char*>(state, o.state_data);
-  if (o.hsi_size != 0) {
-    CopyPart(to, hsi_, o.hsd_in_hsi);
-    CopyPart(to + o.hsd_in_hsi, isolate_ + o.iso_hsd, o.hsd_size);
-    to += o.hsi_size;
-  } else {
+  switch (o.sizes) {
+    case HandoffOps::Sizes::kV8_11_3: return ArchiveParts<SizesV8_11_3>(to);
+    case HandoffOps::Sizes::kV8_12_4: return ArchiveParts<SizesV8_12_4>(to);
+    case HandoffOps::Sizes::kFound: return ArchiveParts<FoundSizes>(to);
+  }
+}
+
+// EagerlyArchiveThread's parts, in its order.
+template <class Sizes>
+void V8Handoff::ArchiveParts(char* to) {
+  const HandoffOps& o = g_handoff;
+  const int32_t hsi_head = Sizes::HsiHead(o), hsd = Sizes::Hsd(o);
+  if (!Sizes::kAllCopied && hsi_head == 0) {
     to = o.hsi_archive(hsi_, to);
+  } else {  // the implementer, ending in a copy of the isolate's HandleScopeData
+    std::memcpy(to, hsi_, static_cast<size_t>(hsi_head));
+    std::memcpy(to + hsi_head, isolate_ + o.iso_hsd, static_cast<size_t>(hsd));
+    to += hsi_head + hsd;
   }
-  to = o.isolate_archive(isolate_, to);
-  to = o.reloc_archive(isolate_, to);
-  if (o.sg_size != 0) {
-    CopyPart(to, stack_guard_ + kStackGuardThreadLocal, o.sg_size);  // lock held
-    to += o.sg_size;
-  } else {
-    to = o.sg_archive(stack_guard_, to);
-  }
+  to = CopyOut<Sizes>(Sizes::Isolate(o), o.isolate_archive, isolate_, isolate_ + o.isolate_part.offset, to);
+  to = CopyOut<Sizes>(Sizes::Reloc(o), o.reloc_archive, isolate_, isolate_ + o.reloc_part.offset, to);
+  // (the execution-access lock is held)
+  to = CopyOut<Sizes>(Sizes::StackGuard(o), o.sg_archive, stack_guard_, stack_guard_ + kStackGuardThreadLocal, to);
   sent_debug_ = to;
-  to = o.debug_archive(debug_, to);
-  to = o.regexp_archive(regexp_stack_, to);
-  o.boot_archive(bootstrapper_, to);
+  to = CopyOut<Sizes>(Sizes::Debug(o), o.debug_archive, debug_, debug_ + o.debug_part.offset, to);
+  // V8's archive turns a static RegExp stack into a dynamic one first
+  const int32_t regexp = Sizes::RegExp(o) != 0 && regexp_stack_[o.regexp_owns] != 0 ? Sizes::RegExp(o) : 0;
+  if (regexp == 0) {
+    to = o.regexp_archive(regexp_stack_, to);
+  } else {
+    to = CopyOut<Sizes>(regexp, nullptr, regexp_stack_, regexp_stack_ + o.regexp_part.offset, to);
+  }
+  CopyOut<Sizes>(Sizes::Boot(o), o.boot_archive, bootstrapper_, bootstrapper_ + o.boot_part.offset, to);
 }
 
 void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
@@ -977,33 +1112,11 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
     std::abort();
   }
   char* from = Field<char*>(state, o.state_data);
-  if (o.hsi_size != 0) {
-    CopyPart(hsi_, from, o.hsi_size);
-    CopyPart(isolate_ + o.iso_hsd, from + o.hsd_in_hsi, o.hsd_size);
-    from += o.hsi_size;
-  } else {
-    from = o.hsi_restore(hsi_, from);
+  switch (o.sizes) {
+    case HandoffOps::Sizes::kV8_11_3: RestoreParts<SizesV8_11_3>(from); break;
+    case HandoffOps::Sizes::kV8_12_4: RestoreParts<SizesV8_12_4>(from); break;
+    case HandoffOps::Sizes::kFound: RestoreParts<FoundSizes>(from); break;
   }
-  from = o.isolate_restore(isolate_, from);
-  from = o.reloc_restore(isolate_, from);
-  if (o.sg_size != 0) {
-    CopyPart(stack_guard_ + kStackGuardThreadLocal, from, o.sg_size);  // lock held
-    from += o.sg_size;
-  } else {
-    from = o.sg_restore(stack_guard_, from);
-  }
-  // Debug: what RestoreDebug copies, plus a DebugScope for a stepping
-  // debugger's one-shot breakpoints; when the copy would change nothing the
-  // scope has nothing to do either. The live part is still the sender's,
-  // which Archive copied to sent_debug_ (compared word by word: a memcmp of
-  // a copy just made stalled on store forwarding).
-  if (!SameWords(from, sent_debug_, o.debug_size)) {
-    from = o.debug_restore(debug_, from);
-  } else {
-    from += o.debug_size;
-  }
-  from = o.regexp_restore(regexp_stack_, from);
-  o.boot_restore(bootstrapper_, from);
   Field<char*>(static_cast<char*>(per_thread), o.pt_state) = nullptr;
   Field<int32_t>(state, 0) = kInvalidThreadId;
   Unlink(state);
@@ -1011,6 +1124,35 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
   // ThreadManager::Lock's bookkeeping (the lock itself never changed hands)
   reinterpret_cast<std::atomic<int32_t>*>(tm_ + o.tm_owner)->store(thread_id, std::memory_order_relaxed);
   o.rmutex_unlock(break_access_);
+}
+
+template <class Sizes>
+void V8Handoff::RestoreParts(char* from) {
+  const HandoffOps& o = g_handoff;
+  const int32_t hsi_head = Sizes::HsiHead(o), hsd = Sizes::Hsd(o);
+  if (!Sizes::kAllCopied && hsi_head == 0) {
+    from = o.hsi_restore(hsi_, from);
+  } else {
+    std::memcpy(hsi_, from, static_cast<size_t>(hsi_head + hsd));
+    std::memcpy(isolate_ + o.iso_hsd, from + hsi_head, static_cast<size_t>(hsd));
+    from += hsi_head + hsd;
+  }
+  from = CopyIn<Sizes>(Sizes::Isolate(o), o.isolate_restore, isolate_, isolate_ + o.isolate_part.offset, from);
+  from = CopyIn<Sizes>(Sizes::Reloc(o), o.reloc_restore, isolate_, isolate_ + o.reloc_part.offset, from);
+  from = CopyIn<Sizes>(Sizes::StackGuard(o), o.sg_restore, stack_guard_, stack_guard_ + kStackGuardThreadLocal, from);
+  // Debug: what RestoreDebug copies, plus a DebugScope for a stepping
+  // debugger's one-shot breakpoints; when the copy would change nothing the
+  // scope has nothing to do either. The live part is still the sender's,
+  // which Archive copied to sent_debug_ (compared word by word: a memcmp of
+  // a copy just made stalled on store forwarding).
+  const size_t debug_size = Sizes::kAllCopied ? static_cast<size_t>(Sizes::Debug(o)) : o.debug_size;
+  if (!SameWords(from, sent_debug_, debug_size)) {
+    from = o.debug_restore(debug_, from);
+  } else {
+    from += debug_size;
+  }
+  from = CopyIn<Sizes>(Sizes::RegExp(o), o.regexp_restore, regexp_stack_, regexp_stack_ + o.regexp_part.offset, from);
+  CopyIn<Sizes>(Sizes::Boot(o), o.boot_restore, bootstrapper_, bootstrapper_ + o.boot_part.offset, from);
 }
 
 namespace {

@@ -84,7 +84,10 @@ int32_t TlsThreadId(const uint8_t* block);
 // execution-access lock and two thread-table lookups under their mutexes.
 //
 // A V8Handoff does to V8's state what Unlocker + Locker do, with V8's own
-// (exported) archive and restore functions, in V8's order: the sender
+// (exported) archive and restore functions, in V8's order, or with copies
+// of its own where V8's functions were recognized as plain copies
+// (straight_copy.h; an indirect call per part per switch was about a tenth
+// of a round trip): the sender
 // archives its per-thread state into a V8 ThreadState linked into the
 // ThreadManager's in-use list (where the GC visits archived threads) and
 // keeps the big lock; the receiver restores its own state from its
@@ -129,7 +132,7 @@ class V8Handoff {
   // The isolate's HandleScopeImplementer and how many of its first bytes
   // come before its copy of the HandleScopeData (its vectors are there); 0
   // where the layout was not matched.
-  char* handle_scope_implementer() const { return hsi_; }
+  char* HandleScopeImplementer() const { return hsi_; }
   size_t HandleScopeImplementerHead() const;
 
   // v8::Unlocker's constructor and destructor, for hand-offs to and from a
@@ -140,10 +143,20 @@ class V8Handoff {
   // How the last tls backend created in this process hands V8 over: "v8"
   // (this class) or "locker: <why not>". For diagnostics and tests.
   static const std::string& Mode();
+  // The parts of V8's per-thread state that Archive and Restore copy
+  // themselves (V8's functions were recognized as copies), comma-separated;
+  // the others go through V8's functions. For diagnostics and tests.
+  static std::string InlineParts();
   static void SetMode(const std::string& mode);
 
  private:
   V8Handoff() = default;
+  // Archive's and Restore's copies of the parts, for part sizes `Sizes`
+  // (compile-time constants for the V8 builds matched, or as found).
+  template <class Sizes>
+  void ArchiveParts(char* to);
+  template <class Sizes>
+  void RestoreParts(char* from);
   char* isolate_ = nullptr;
   char* tm_ = nullptr;  // ThreadManager
   char* hsi_ = nullptr;
