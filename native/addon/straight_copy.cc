@@ -117,6 +117,12 @@ bool MatchStraightCopy(const uint8_t* code, CopyDirection direction, StraightCop
         *why = "a load from the wrong side";
         return false;
       }
+      for (const Move& z : resets) {  // a reset before the copy would archive zeros
+        if (disp < z.object + z.width && z.object < disp + width) {
+          *why = "a load of bytes already reset";
+          return false;
+        }
+      }
       r = Held{base, disp, width};
       if (!is_xmm && reg == kRax) result = -1;  // the returned value was overwritten
       continue;
