@@ -74,23 +74,19 @@ v8::MicrotaskQueue* FiberRuntime::QueueOf(v8::Local<v8::Context> context) {
 // The queues running now among those that can matter (the current and the
 // entered context's, the isolate's default one by its flag): at most
 // kMaxQueues, in *out; returns how many. Nothing is running nearly always,
-// and then the yield check needs nothing from the resume record. Where V8's
-// entered-context microtask flags can be read (flags_), they answer for
-// every microtask that enters a context, and only the default queue's flag
-// is kept here: it also covers native callback microtasks, which enter none.
+// and then the yield check needs nothing from the resume record. Only where
+// V8's microtask flags cannot be read (flags_ == nullptr).
 int FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
   int n = 0;
-  if (flags_ == nullptr) {
-    v8::Local<v8::Context> current = isolate_->GetCurrentContext();
-    if (!current.IsEmpty()) {
-      v8::MicrotaskQueue* q = QueueOf(current);
-      if (q != nullptr && q->IsRunningMicrotasks()) out[n++] = q;
-    }
-    v8::Local<v8::Context> entered = isolate_->GetEnteredOrMicrotaskContext();
-    if (!entered.IsEmpty() && entered != current) {
-      v8::MicrotaskQueue* q = QueueOf(entered);
-      if (q != nullptr && (n == 0 || out[0] != q) && q->IsRunningMicrotasks()) out[n++] = q;
-    }
+  v8::Local<v8::Context> current = isolate_->GetCurrentContext();
+  if (!current.IsEmpty()) {
+    v8::MicrotaskQueue* q = QueueOf(current);
+    if (q != nullptr && q->IsRunningMicrotasks()) out[n++] = q;
+  }
+  v8::Local<v8::Context> entered = isolate_->GetEnteredOrMicrotaskContext();
+  if (!entered.IsEmpty() && entered != current) {
+    v8::MicrotaskQueue* q = QueueOf(entered);
+    if (q != nullptr && (n == 0 || out[0] != q) && q->IsRunningMicrotasks()) out[n++] = q;
   }
   // The isolate's default queue (the main context's in Node) by its flag,
   // recorded under a sentinel: counted the same way at resume and at yield.
@@ -98,14 +94,26 @@ int FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
   return n;
 }
 
+// Where V8's entered-context microtask flags can be read (flags_), they
+// answer for every microtask that enters a context, and of the queues only
+// the default one's flag is recorded: it also covers native callback
+// microtasks, which enter none. Its sentinel is the only entry then.
 void FiberRuntime::RecordRunningQueues(FiberCore* fiber) {
+  if (flags_ != nullptr) {
+    fiber->running_count_ = v8::MicrotasksScope::IsRunningMicrotasks(isolate_) ? 1 : 0;
+    fiber->running_queues_[0] = reinterpret_cast<v8::MicrotaskQueue*>(isolate_);
+    return;
+  }
   fiber->running_count_ = CollectRunningQueues(fiber->running_queues_);
 }
 
 bool FiberRuntime::NewQueueRunning(FiberCore* fiber) {
-  // Each fiber is its own V8 thread: a microtask context on its stack of
-  // entered contexts started on the fiber.
-  if (flags_ != nullptr && flags_->InMicrotask()) return true;
+  if (flags_ != nullptr) {
+    // Each fiber is its own V8 thread: a microtask context on its stack of
+    // entered contexts started on the fiber; or the default queue runs now
+    // and did not at resume.
+    return flags_->InMicrotask() || (fiber->running_count_ == 0 && v8::MicrotasksScope::IsRunningMicrotasks(isolate_));
+  }
   v8::MicrotaskQueue* now[FiberCore::kMaxQueues];
   int n = CollectRunningQueues(now);
   for (int i = 0; i < n; i++) {
