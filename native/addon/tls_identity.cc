@@ -913,6 +913,17 @@ void ChooseSizes(HandoffOps* o) {
   if (SizesV8_12_4::Match(*o)) o->sizes = HandoffOps::Sizes::kV8_12_4;
 }
 
+// Runs body(Sizes{}) with the size policy that `sizes` names: the one place
+// that maps HandoffOps::Sizes to a policy, for Archive and Restore alike.
+template <class Body>
+__attribute__((always_inline)) inline void WithPartSizes(HandoffOps::Sizes sizes, Body&& body) {
+  switch (sizes) {
+    case HandoffOps::Sizes::kV8_11_3: return body(SizesV8_11_3{});
+    case HandoffOps::Sizes::kV8_12_4: return body(SizesV8_12_4{});
+    case HandoffOps::Sizes::kFound: return body(FoundSizes{});
+  }
+}
+
 // One part of a thread's V8 state to or from its archive: a copy of `size`
 // bytes at `live` (skipping the archive's reset of the live state, which
 // the receiver's restore overwrites), or with size 0 V8's function.
@@ -1069,11 +1080,7 @@ void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   LinkAfter(Field<char*>(tm_, kTmInUseAnchor), state);
   o.rmutex_lock(break_access_);  // until the receiver's Restore
   char* to = Field<char*>(state, o.state_data);
-  switch (o.sizes) {
-    case HandoffOps::Sizes::kV8_11_3: return ArchiveParts<SizesV8_11_3>(to);
-    case HandoffOps::Sizes::kV8_12_4: return ArchiveParts<SizesV8_12_4>(to);
-    case HandoffOps::Sizes::kFound: return ArchiveParts<FoundSizes>(to);
-  }
+  WithPartSizes(o.sizes, [&](auto sizes) { ArchiveParts<decltype(sizes)>(to); });
 }
 
 // EagerlyArchiveThread's parts, in its order.
@@ -1112,11 +1119,7 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
     std::abort();
   }
   char* from = Field<char*>(state, o.state_data);
-  switch (o.sizes) {
-    case HandoffOps::Sizes::kV8_11_3: RestoreParts<SizesV8_11_3>(from); break;
-    case HandoffOps::Sizes::kV8_12_4: RestoreParts<SizesV8_12_4>(from); break;
-    case HandoffOps::Sizes::kFound: RestoreParts<FoundSizes>(from); break;
-  }
+  WithPartSizes(o.sizes, [&](auto sizes) { RestoreParts<decltype(sizes)>(from); });
   Field<char*>(static_cast<char*>(per_thread), o.pt_state) = nullptr;
   Field<int32_t>(state, 0) = kInvalidThreadId;
   Unlink(state);
