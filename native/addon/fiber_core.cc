@@ -76,6 +76,13 @@ v8::MicrotaskQueue* FiberRuntime::QueueOf(v8::Local<v8::Context> context) {
 // kMaxQueues, in *out; returns how many. Nothing is running nearly always,
 // and then the yield check needs nothing from the resume record. Only where
 // V8's microtask flags cannot be read (flags_ == nullptr).
+// The isolate's default queue (the main context's in Node) has no
+// MicrotaskQueue* we can ask for cheaply; its running flag is recorded under
+// this sentinel, the same way at resume and at yield.
+static v8::MicrotaskQueue* DefaultQueueSentinel(v8::Isolate* isolate) {
+  return reinterpret_cast<v8::MicrotaskQueue*>(isolate);
+}
+
 int FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
   int n = 0;
   v8::Local<v8::Context> current = isolate_->GetCurrentContext();
@@ -88,9 +95,7 @@ int FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
     v8::MicrotaskQueue* q = QueueOf(entered);
     if (q != nullptr && (n == 0 || out[0] != q) && q->IsRunningMicrotasks()) out[n++] = q;
   }
-  // The isolate's default queue (the main context's in Node) by its flag,
-  // recorded under a sentinel: counted the same way at resume and at yield.
-  if (v8::MicrotasksScope::IsRunningMicrotasks(isolate_)) out[n++] = reinterpret_cast<v8::MicrotaskQueue*>(isolate_);
+  if (v8::MicrotasksScope::IsRunningMicrotasks(isolate_)) out[n++] = DefaultQueueSentinel(isolate_);
   return n;
 }
 
@@ -101,7 +106,7 @@ int FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
 void FiberRuntime::RecordRunningQueues(FiberCore* fiber) {
   if (flags_ != nullptr) {
     fiber->running_count_ = v8::MicrotasksScope::IsRunningMicrotasks(isolate_) ? 1 : 0;
-    fiber->running_queues_[0] = reinterpret_cast<v8::MicrotaskQueue*>(isolate_);
+    fiber->running_queues_[0] = DefaultQueueSentinel(isolate_);
     return;
   }
   fiber->running_count_ = CollectRunningQueues(fiber->running_queues_);
