@@ -47,6 +47,10 @@ export interface NativeBinding {
     readonly handoff?: string;
     /** with handoff 'v8': the parts of V8's thread state it copies itself, comma-separated (the rest go through V8's functions) */
     readonly handoffInline?: string;
+    /** with handoff 'v8': whether hand-offs between fibers without interrupt state take no lock (the stack guard's limits are swapped, its interrupts stay live) */
+    readonly handoffLockFree?: boolean;
+    /** with handoff 'v8': how many hand-offs in this process took V8's execution-access lock */
+    lockedHandoffs?(): number;
     /** how a yield detects a microtask that started in the fiber: 'flags' (V8's per-thread ones) or 'queues' */
     readonly microtaskCheck?: string;
   };

@@ -165,6 +165,10 @@ void StackSize(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(static_cast<double>(self->core()->stack_size()));
 }
 
+void LockedHandoffs(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(static_cast<double>(V8Handoff::LockedHandoffs()));
+}
+
 // new NativeFiber(body: Function, stackSize?: number)
 void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
@@ -255,8 +259,14 @@ void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports) {
   // itself (V8Handoff::InlineParts).
   if (std::string(data->runtime->backend()->Name()) == "tls") {
     tpl->Set(Str(isolate, "handoff"), Str(isolate, V8Handoff::Mode().c_str()), fixed);
-    if (V8Handoff::Mode() == "v8")
+    if (V8Handoff::Mode() == "v8") {
       tpl->Set(Str(isolate, "handoffInline"), Str(isolate, V8Handoff::InlineParts().c_str()), fixed);
+      // Whether hand-offs swap only the stack limits, without the
+      // execution-access lock, where neither side has interrupt state; and
+      // how many hand-offs in this process took the lock anyway.
+      tpl->Set(Str(isolate, "handoffLockFree"), v8::Boolean::New(isolate, V8Handoff::LockFree()), fixed);
+      tpl->Set(Str(isolate, "lockedHandoffs"), v8::FunctionTemplate::New(isolate, LockedHandoffs), fixed);
+    }
   }
   // How a yield finds out that it is inside a microtask (see FiberRuntime):
   // "flags" (V8's own, per thread) or "queues" (asked through the API).

@@ -377,6 +377,11 @@ struct HandoffOps {
   int32_t hsd_size = 0;
   int32_t iso_hsd = 0;     // the isolate's HandleScopeData
   int32_t sg_size = 0;     // StackGuard::ThreadLocal, at StackGuard + 8
+  // Where StackGuard::RequestInterrupt was recognized too: the offsets of
+  // interrupt_scopes_ and interrupt_flags_ in the ThreadLocal, and a
+  // hand-off between threads with neither takes no lock (see
+  // V8Handoff::SwapStackLimits). 0: every hand-off takes the lock.
+  int32_t sg_scopes = 0, sg_flags = 0;
   // The other parts, where V8's archive and restore are straight copies
   // (straight_copy.h) that agree; size 0: call V8's. The Debug part only
   // needs its archive (its restore is V8's, and only when it changes).
@@ -402,6 +407,9 @@ constexpr size_t kMaxDebugArchive = 256;
 // StackGuard::ThreadLocal's place in the StackGuard (its Isolate* first),
 // pinned by kStackGuardVariants below.
 constexpr int32_t kStackGuardThreadLocal = 8;
+// Its first four words: real_jslimit_, real_climit_, jslimit_, climit_.
+constexpr int32_t kStackLimitsSize = 0x20;
+constexpr uintptr_t kInterruptLimit = ~uintptr_t{1};  // StackGuard::kInterruptLimit on 64-bit
 
 HandoffOps g_handoff;
 bool g_handoff_found = false;
@@ -473,6 +481,25 @@ bool MatchCode(const uint8_t* code, const char* pattern,
     p++;
   }
   return true;
+}
+
+// How many bytes of code `pattern` spans.
+int32_t PatternBytes(const char* pattern) {
+  int32_t n = 0;
+  for (const char* t = pattern; *t != '\0';) {
+    if (*t == ' ' || *t == '\n') {
+      t++;
+    } else if (*t == '{') {
+      const char* colon = std::strchr(t, ':');
+      const char* close = std::strchr(t, '}');
+      n += std::string(colon + 1, close) == "d8" ? 1 : 4;
+      t = close + 1;
+    } else {
+      n++;
+      t += 2;
+    }
+  }
+  return n;
 }
 
 // V8 11.3 (Node 20) and 12.4 (Node 22) as built by the Node project.
@@ -636,11 +663,23 @@ constexpr int32_t kRegExpThreadLocalSize = 0x30;
 // StackGuard::ArchiveStackGuard / RestoreStackGuard: under the isolate's
 // execution-access lock, copy the ThreadLocal at StackGuard + 8 to the
 // archive and reset it / copy it back.
+//
+// RequestInterrupt, what any thread calls to interrupt JS (GC, code install,
+// TerminateExecution, API interrupts): under the same lock, unless an
+// InterruptsScope intercepts the flag, it ORs the flag into
+// interrupt_flags_ and then stores kInterruptLimit to jslimit_ and climit_
+// (at ThreadLocal + 0x10 and + 0x18; the real limits are the two words
+// before them, both the same on x64). `request` matches it up to that OR,
+// and `request_set` the two stores, `request_set_at` bytes into the
+// function (0: right after `request`).
 struct StackGuardVariant {
   const char* archive;
   const char* restore;
   int32_t size;
+  const char* request;
+  int32_t request_set_at;
 };
+const char kRequestInterruptSetLimits[] = "48 c7 43 18 fe ff ff ff 48 c7 43 20 fe ff ff ff";
 const StackGuardVariant kStackGuardVariants[] = {
     {// V8 11.3 (Node 20)
      R"(55 48 89 e5 41 55 41 54 49 89 f4 53 48 89 fb 48 83 ec 08 48 8b 07 4c 8d a8 {iso_break_access:d32}
@@ -652,7 +691,11 @@ const StackGuardVariant kStackGuardVariants[] = {
         4c 89 ef e8 {rmutex_lock:rel} f3 0f 6f 03 4c 89 ef 41 0f 11 44 24 08 f3 0f 6f 4b 10
         41 0f 11 4c 24 18 f3 0f 6f 53 20 41 0f 11 54 24 28 e8 {rmutex_unlock:rel} 48 83 c4 08
         48 8d 43 30 5b 41 5c 41 5d 5d c3)",
-     0x30},
+     0x30,
+     R"(55 48 89 e5 41 55 41 89 f5 41 54 53 48 89 fb 48 83 ec 08 48 8b 07 4c 8d a0 {iso_break_access:d32}
+        4c 89 e7 e8 {rmutex_lock:rel} 48 8b 7b {sg_scopes:d8} 48 85 ff 74 0c 44 89 ee e8 {*:rel}
+        84 c0 75 23 44 09 6b {sg_flags:d8})",
+     0},
     {// V8 12.4 (Node 22)
      R"(55 48 89 e5 41 55 41 54 49 89 f4 53 48 89 fb 48 83 ec 08 48 8b 07 4c 8d a8 {iso_break_access:d32}
         4c 89 ef e8 {rmutex_lock:rel} f3 0f 6f 4b 08 66 0f 6f 05 {*:rel} 4c 89 ef 41 0f 11 0c 24
@@ -663,7 +706,11 @@ const StackGuardVariant kStackGuardVariants[] = {
         4c 89 ef e8 {rmutex_lock:rel} f3 0f 6f 03 4c 89 ef 41 0f 11 44 24 08 f3 0f 6f 4b 10
         41 0f 11 4c 24 18 f3 0f 6f 53 20 41 0f 11 54 24 28 48 8b 53 30 49 89 54 24 38
         e8 {rmutex_unlock:rel} 48 83 c4 08 48 8d 43 38 5b 41 5c 41 5d 5d c3)",
-     0x38},
+     0x38,
+     R"(55 48 89 e5 41 55 41 89 f5 41 54 53 48 89 fb 48 83 ec 18 48 8b 07 4c 8d a0 {iso_break_access:d32}
+        4c 89 e7 e8 {rmutex_lock:rel} 48 8b 7b {sg_scopes:d8} 48 85 ff 74 0c 44 89 ee e8 {*:rel}
+        84 c0 75 7b 44 09 6b {sg_flags:d8} 0f 85 8c 00 00 00)",
+     0xd0},
 };
 
 // A part whose archive and restore are straight copies of the same bytes;
@@ -817,6 +864,20 @@ bool DiscoverHandoff(std::string* why) {
     if (MatchCode(static_cast<const uint8_t*>(sym["sg_archive"]), v.archive, sym, &c, &ignored) &&
         MatchCode(static_cast<const uint8_t*>(sym["sg_restore"]), v.restore, sym, &c, &ignored)) {
       o.sg_size = v.size;
+      // The captures are StackGuard offsets; the interrupt state must
+      // follow the four limit words, which a lock-free hand-off swaps.
+      const auto* request = static_cast<const uint8_t*>(
+          dlsym(RTLD_DEFAULT, "_ZN2v88internal10StackGuard16RequestInterruptENS1_13InterruptFlagE"));
+      if (request != nullptr && MatchCode(request, v.request, sym, &c, &ignored) &&
+          MatchCode(request + (v.request_set_at != 0 ? v.request_set_at : PatternBytes(v.request)),
+                    kRequestInterruptSetLimits, sym, &c, &ignored)) {
+        const int32_t scopes = c["sg_scopes"] - kStackGuardThreadLocal;
+        const int32_t flags = c["sg_flags"] - kStackGuardThreadLocal;
+        if (scopes >= kStackLimitsSize && flags >= kStackLimitsSize && scopes + 8 <= v.size && flags + 4 <= v.size) {
+          o.sg_scopes = scopes;
+          o.sg_flags = flags;
+        }
+      }
       break;
     }
   }
@@ -1015,12 +1076,13 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
   if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1') {
     std::fprintf(stderr,
                  "switchyard: V8 hand-off: thread manager +%d, debug part %zu bytes, heap stack start %s, "
-                 "copied inline: %s (sizes %s)\n",
+                 "copied inline: %s (sizes %s), stack guard %s\n",
                  o.iso_tm, debug_size, o.set_stack_start != nullptr ? "set directly" : "through Isolate::Enter",
                  InlineParts().c_str(),
                  o.sizes == HandoffOps::Sizes::kV8_11_3   ? "of V8 11.3, compiled in"
                  : o.sizes == HandoffOps::Sizes::kV8_12_4 ? "of V8 12.4, compiled in"
-                                                          : "as found");
+                                                          : "as found",
+                 LockFree() ? "lock-free where no interrupt state" : "under the lock");
   }
   auto* h = new V8Handoff();
   h->isolate_ = iso;
@@ -1061,6 +1123,11 @@ std::string V8Handoff::InlineParts() {
   return list;
 }
 
+bool V8Handoff::LockFree() { return g_handoff.sg_flags != 0; }
+
+std::atomic<uint64_t> V8Handoff::locked_handoffs_{0};
+uint64_t V8Handoff::LockedHandoffs() { return locked_handoffs_.load(std::memory_order_relaxed); }
+
 size_t V8Handoff::HandleScopeImplementerHead() const { return static_cast<size_t>(g_handoff.hsd_in_hsi); }
 
 bool V8Handoff::SetsStackStart() const { return g_handoff.set_stack_start != nullptr; }
@@ -1078,7 +1145,10 @@ void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   Field<char*>(static_cast<char*>(per_thread), o.pt_state) = state;
   Field<int32_t>(state, 0) = thread_id;
   LinkAfter(Field<char*>(tm_, kTmInUseAnchor), state);
-  o.rmutex_lock(break_access_);  // until the receiver's Restore
+  // The execution-access lock, held until the receiver's Restore, only
+  // where the sender is inside an InterruptsScope (see SwapStackLimits).
+  locked_ = o.sg_flags == 0 || Field<void*>(stack_guard_ + kStackGuardThreadLocal, o.sg_scopes) != nullptr;
+  if (locked_) o.rmutex_lock(break_access_);
   char* to = Field<char*>(state, o.state_data);
   WithPartSizes(o.sizes, [&](auto sizes) { ArchiveParts<decltype(sizes)>(to); });
 }
@@ -1097,8 +1167,7 @@ void V8Handoff::ArchiveParts(char* to) {
   }
   to = CopyOut<Sizes>(Sizes::Isolate(o), o.isolate_archive, isolate_, isolate_ + o.isolate_part.offset, to);
   to = CopyOut<Sizes>(Sizes::Reloc(o), o.reloc_archive, isolate_, isolate_ + o.reloc_part.offset, to);
-  // (the execution-access lock is held)
-  to = CopyOut<Sizes>(Sizes::StackGuard(o), o.sg_archive, stack_guard_, stack_guard_ + kStackGuardThreadLocal, to);
+  to = ArchiveStackGuard<Sizes>(to);
   sent_debug_ = to;
   to = CopyOut<Sizes>(Sizes::Debug(o), o.debug_archive, debug_, debug_ + o.debug_part.offset, to);
   // V8's archive turns a static RegExp stack into a dynamic one first
@@ -1126,7 +1195,82 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
   LinkAfter(Field<char*>(tm_, kTmFreeAnchor), state);
   // ThreadManager::Lock's bookkeeping (the lock itself never changed hands)
   reinterpret_cast<std::atomic<int32_t>*>(tm_ + o.tm_owner)->store(thread_id, std::memory_order_relaxed);
-  o.rmutex_unlock(break_access_);
+  if (locked_) {
+    locked_handoffs_.fetch_add(1, std::memory_order_relaxed);
+    o.rmutex_unlock(break_access_);
+  }
+}
+
+// The StackGuard part. V8 archives a thread's whole ThreadLocal under the
+// execution-access lock: its stack limits, and its interrupt state (flags
+// requested by any thread, InterruptsScopes on its stack), which then waits
+// in the archive until that thread runs again. Between two threads that
+// have no InterruptsScope and nothing in their archive, the hand-off
+// instead leaves the interrupt state live, so that an interrupt requested
+// while one fiber runs is handled by whichever runs next (GC requests, code
+// installs and TerminateExecution concern the isolate, not a fiber), and
+// swaps only the limits, without the lock (SwapStackLimits). Otherwise,
+// under the lock, V8's way.
+template <class Sizes>
+char* V8Handoff::ArchiveStackGuard(char* to) {
+  const HandoffOps& o = g_handoff;
+  const int32_t size = Sizes::StackGuard(o);
+  char* live = stack_guard_ + kStackGuardThreadLocal;
+  sent_stack_guard_ = to;
+  if (locked_) return CopyOut<Sizes>(size, o.sg_archive, stack_guard_, live, to);
+  // What V8's archive holds for a thread with nothing pending: the limits
+  // (each current one equal to its real one) and no interrupt state.
+  const uintptr_t real_js = Field<uintptr_t>(live, 0), real_c = Field<uintptr_t>(live, 8);
+  Field<uintptr_t>(to, 0) = real_js;
+  Field<uintptr_t>(to, 8) = real_c;
+  Field<uintptr_t>(to, 0x10) = real_js;
+  Field<uintptr_t>(to, 0x18) = real_c;
+  std::memset(to + kStackLimitsSize, 0, static_cast<size_t>(size - kStackLimitsSize));
+  return to + size;
+}
+
+template <class Sizes>
+char* V8Handoff::RestoreStackGuard(char* from) {
+  const HandoffOps& o = g_handoff;
+  const int32_t size = Sizes::StackGuard(o);
+  char* live = stack_guard_ + kStackGuardThreadLocal;
+  if (!locked_) {
+    if (Field<void*>(from, o.sg_scopes) == nullptr && Field<int32_t>(from, o.sg_flags) == 0 &&
+        Field<uintptr_t>(from, 0x10) == Field<uintptr_t>(from, 0) &&
+        Field<uintptr_t>(from, 0x18) == Field<uintptr_t>(from, 8)) {
+      SwapStackLimits(live, Field<uintptr_t>(from, 0), Field<uintptr_t>(from, 8), o.sg_flags);
+      return from + size;
+    }
+    // The receiver was archived with interrupt state (by V8's Unlocker, or
+    // from inside an InterruptsScope): V8's way after all, which first
+    // archives the sender's live state as it stands under the lock.
+    o.rmutex_lock(break_access_);
+    locked_ = true;
+    std::memcpy(sent_stack_guard_, live, static_cast<size_t>(size));
+  }
+  return CopyIn<Sizes>(size, o.sg_restore, stack_guard_, live, from);
+}
+
+// Installs the receiver's real limits and makes the current ones follow,
+// keeping kInterruptLimit where an interrupt is pending. Another thread's
+// RequestInterrupt (under the lock, which this does not take) first sets
+// its flag and then stores kInterruptLimit to jslimit_ and climit_; if
+// those stores land before ours, ours overwrite them, but then the flag
+// is already visible to the load after the exchange (a full barrier), and
+// the interrupt limit goes back. Only this thread resets the limits
+// (ClearInterrupt, FetchAndClearInterrupts, SetStackLimit: V8 and Node
+// call them on the isolate's own thread), and only it changes scopes.
+void V8Handoff::SwapStackLimits(char* live, uintptr_t real_js, uintptr_t real_c, int32_t flags_at) {
+  Field<uintptr_t>(live, 0) = real_js;
+  Field<uintptr_t>(live, 8) = real_c;
+  auto* jslimit = reinterpret_cast<std::atomic<uintptr_t>*>(live + 0x10);
+  auto* climit = reinterpret_cast<std::atomic<uintptr_t>*>(live + 0x18);
+  climit->store(real_c, std::memory_order_relaxed);
+  jslimit->exchange(real_js, std::memory_order_seq_cst);
+  if (__atomic_load_n(reinterpret_cast<int32_t*>(live + flags_at), __ATOMIC_RELAXED) != 0) {
+    jslimit->store(kInterruptLimit, std::memory_order_relaxed);
+    climit->store(kInterruptLimit, std::memory_order_relaxed);
+  }
 }
 
 template <class Sizes>
@@ -1142,7 +1286,7 @@ void V8Handoff::RestoreParts(char* from) {
   }
   from = CopyIn<Sizes>(Sizes::Isolate(o), o.isolate_restore, isolate_, isolate_ + o.isolate_part.offset, from);
   from = CopyIn<Sizes>(Sizes::Reloc(o), o.reloc_restore, isolate_, isolate_ + o.reloc_part.offset, from);
-  from = CopyIn<Sizes>(Sizes::StackGuard(o), o.sg_restore, stack_guard_, stack_guard_ + kStackGuardThreadLocal, from);
+  from = RestoreStackGuard<Sizes>(from);
   // Debug: what RestoreDebug copies, plus a DebugScope for a stepping
   // debugger's one-shot breakpoints; when the copy would change nothing the
   // scope has nothing to do either. The live part is still the sender's,

@@ -9,6 +9,7 @@
 #define SWITCHYARD_ADDON_TLS_IDENTITY_H
 
 #include <cstddef>
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -118,7 +119,8 @@ class V8Handoff {
   void* PerThread();
 
   // Sender, before switching away: archive the running thread's state; the
-  // big lock stays held. The receiver must call Restore().
+  // big lock stays held. The receiver must call Restore(), and nothing but
+  // the switch may run in between.
   void Archive(void* per_thread, int32_t thread_id);
   // Receiver, its identity installed: restore its state and own the lock.
   void Restore(void* per_thread, int32_t thread_id);
@@ -147,6 +149,11 @@ class V8Handoff {
   // themselves (V8's functions were recognized as copies), comma-separated;
   // the others go through V8's functions. For diagnostics and tests.
   static std::string InlineParts();
+  // Whether StackGuard::RequestInterrupt was recognized, so that hand-offs
+  // between threads without interrupt state take no lock; and how many
+  // hand-offs in this process took it (all of them where not LockFree()).
+  static bool LockFree();
+  static uint64_t LockedHandoffs();
   static void SetMode(const std::string& mode);
 
  private:
@@ -157,6 +164,11 @@ class V8Handoff {
   void ArchiveParts(char* to);
   template <class Sizes>
   void RestoreParts(char* from);
+  template <class Sizes>
+  char* ArchiveStackGuard(char* to);
+  template <class Sizes>
+  char* RestoreStackGuard(char* from);
+  static void SwapStackLimits(char* live, uintptr_t real_js, uintptr_t real_c, int32_t flags_at);
   char* isolate_ = nullptr;
   char* tm_ = nullptr;  // ThreadManager
   char* hsi_ = nullptr;
@@ -168,6 +180,11 @@ class V8Handoff {
   // The sender's archived Debug part: what the live one holds until the
   // receiver's Restore (ArchiveDebug only copies).
   const char* sent_debug_ = nullptr;
+  // Whether this hand-off holds the execution-access lock (from Archive,
+  // or taken in Restore), and the sender's archived StackGuard part.
+  bool locked_ = false;
+  char* sent_stack_guard_ = nullptr;
+  static std::atomic<uint64_t> locked_handoffs_;
 };
 
 }  // namespace switchyard

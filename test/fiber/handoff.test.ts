@@ -38,6 +38,16 @@ describe('tls backend hand-off', () => {
     );
   });
 
+  // And its hops take no lock where V8's RequestInterrupt was recognized
+  // (the interrupt protocol the lock-free swap of stack limits relies on).
+  test('the direct hand-off swaps stack limits without the lock where V8\'s interrupt protocol is known', () => {
+    if (native.NativeFiber.handoff !== 'v8') {
+      expect(native.NativeFiber.handoffLockFree).toBeUndefined();
+      return;
+    }
+    expect(native.NativeFiber.handoffLockFree).toBe(true);
+  });
+
   // The yield check reads V8's per-thread microtask flags where the hand-off
   // found the handle-scope implementer and V8 still keeps them (V8 11, Node
   // 20; V8 12 dropped them); everywhere else it asks the queues.

@@ -1,0 +1,58 @@
+/**
+ * V8 interrupts and fiber hops. Where the direct hand-off recognized V8's
+ * StackGuard::RequestInterrupt, a hop swaps only the stack limits and takes
+ * no lock, so an interrupt another thread requests can land in the middle of
+ * a switch; it must be handled all the same. These run on every backend:
+ * the expectations are the same, only the counts of locked hand-offs are
+ * specific to the lock-free hand-off.
+ */
+import { describeChild, runFixture } from './helpers';
+import { Fiber } from '../../lib';
+import { native } from '../../lib/native';
+
+const lockFree = native.NativeFiber.handoffLockFree === true;
+
+describe('interrupts while fibers hop', () => {
+  test('workers hopping without end are terminated (worker.terminate) every time', () => {
+    const r = runFixture('interrupts.js', [], { SCENARIO: 'terminate', ROUNDS: '10' });
+    if (r.status !== 0) throw new Error(describeChild(r));
+    expect(r.json).toEqual({ exits: Array(10).fill(1), stillWorks: 42 });
+  });
+
+  test("vm's timeout stops a script that hops without end, wherever it lands", () => {
+    const r = runFixture('interrupts.js', [], { SCENARIO: 'vm-timeout', ROUNDS: '12' });
+    if (r.status !== 0) throw new Error(describeChild(r));
+    expect(r.json).toEqual({ codes: Array(12).fill('ERR_SCRIPT_EXECUTION_TIMEOUT'), stillWorks: 42 });
+  });
+
+  // A debugger pause's handler runs inside V8's InterruptsScope: hand-offs
+  // from there go V8's way, under the lock (two per round trip), and are
+  // lock-free again after the pause.
+  test('hops from a debugger pause, and after it', () => {
+    const r = runFixture('interrupts.js', [], { SCENARIO: 'debugger' });
+    if (r.status !== 0) throw new Error(describeChild(r));
+    const { pausedLocked, afterLocked, ...rest } = r.json as Record<string, unknown>;
+    expect(rest).toEqual({
+      pausedSum: 5050,
+      pausedOverflow: ['RangeError', 'RangeError'],
+      afterSum: 5050,
+      afterOverflow: ['RangeError', 'RangeError'],
+      stillWorks: 42,
+    });
+    if (lockFree) {
+      expect(pausedLocked).toBe(200);
+      expect(afterLocked).toBe(0);
+    }
+  });
+
+  test('in this process, plain hops take no lock where the hand-off is lock-free', () => {
+    if (!lockFree) return;
+    const f = new Fiber((x: number) => { for (;;) x = Fiber.yield(x + 1) as number; });
+    f.resume(0);
+    const before = native.NativeFiber.lockedHandoffs!();
+    let sum = 0;
+    for (let i = 0; i < 1000; i++) sum += f.resume(i) as number;
+    expect(sum).toBe(500500);
+    expect(native.NativeFiber.lockedHandoffs!() - before).toBe(0);
+  });
+});
