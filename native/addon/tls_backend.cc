@@ -274,14 +274,15 @@ class TlsBackend final : public Backend {
   }
 
   // Unlocker/Locker archive and restore the per-thread StackGuard, but V8
-  // >= 12 also keeps an isolate-wide stack size computed by SetStackLimit
+  // >= 13 also keeps an isolate-wide stack size computed by SetStackLimit
   // from the TLS stack start (GetStackStart() - limit); it decides whether
   // code runs on the "central stack", which V8 14 (Node 26) CHECKs when it
   // throws a stack overflow. Setting the same limit again recomputes it for
-  // the stack we are now on. V8 11 (Node 20) has no such field, and the
-  // call (which takes the execution-access lock) was ~4% of a round trip
-  // there, so it is compiled out.
-#if V8_MAJOR_VERSION >= 12
+  // the stack we are now on. V8 11 and 12 (Node 20 and 22) have no such
+  // field (12.4's SetStackLimit only sets the per-thread limits, which the
+  // hand-off has just restored), and the call takes the execution-access
+  // lock (~4% of a round trip), so it is compiled out there.
+#if V8_MAJOR_VERSION >= 13
   static constexpr bool kRestoreLimit = true;
 #else
   static constexpr bool kRestoreLimit = false;
