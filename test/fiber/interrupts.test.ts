@@ -25,6 +25,12 @@ describe('interrupts while fibers hop', () => {
     expect(r.json).toEqual({ codes: Array(12).fill('ERR_SCRIPT_EXECUTION_TIMEOUT'), stillWorks: 42 });
   });
 
+  test('heap snapshots of a worker that hops without end (each asked for by an interrupt)', () => {
+    const r = runFixture('interrupts.js', [], { SCENARIO: 'heap-snapshot', ROUNDS: '4' });
+    if (r.status !== 0) throw new Error(describeChild(r));
+    expect(r.json).toEqual({ snapshots: 4, allNonEmpty: true, stillWorks: 42 });
+  });
+
   // A debugger pause's handler runs inside V8's InterruptsScope: hand-offs
   // from there go V8's way, under the lock (two per round trip), and are
   // lock-free again after the pause.
