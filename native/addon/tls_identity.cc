@@ -670,8 +670,8 @@ constexpr int32_t kRegExpThreadLocalSize = 0x30;
 // interrupt_flags_ and then stores kInterruptLimit to jslimit_ and climit_
 // (at ThreadLocal + 0x10 and + 0x18; the real limits are the two words
 // before them, both the same on x64). `request` matches it up to that OR,
-// and `request_set` the two stores, `request_set_at` bytes into the
-// function (0: right after `request`).
+// and kRequestInterruptSetLimits the two stores, `request_set_at` bytes
+// into the function (0: right after `request`).
 struct StackGuardVariant {
   const char* archive;
   const char* restore;

@@ -8,8 +8,8 @@
 #ifndef SWITCHYARD_ADDON_TLS_IDENTITY_H
 #define SWITCHYARD_ADDON_TLS_IDENTITY_H
 
-#include <cstddef>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
