@@ -14,10 +14,10 @@ const lockFree = native.NativeFiber.handoffLockFree === true;
 const major = Number(process.versions.node.split('.')[0]);
 // Known limit: on Node 24 and 26 (V8 13 and 14, where every hop goes through
 // v8::Unlocker/Locker on both backends) a vm timeout that lands while
-// fibers hop is sometimes never delivered, and the script runs on (about
-// one run in three of this test hung there; worker.terminate() and heap
-// snapshots were not affected in the same runs). Node 20 and 22
-// deliver it every time, on both backends. See the README's limits.
+// fibers hop is sometimes never delivered, and the script runs on (8 of 17
+// runs of this case, 12 timeouts each, hung there; worker.terminate() and
+// heap snapshots were not affected in the same runs). Node 20 and 22
+// delivered it every time, on both backends. See the README's limits.
 const vmTimeoutDelivered = major < 24;
 
 describe('interrupts while fibers hop', () => {
