@@ -408,6 +408,7 @@ constexpr size_t kMaxDebugArchive = 256;
 // pinned by kStackGuardVariants below.
 constexpr int32_t kStackGuardThreadLocal = 8;
 // Its first four words: real_jslimit_, real_climit_, jslimit_, climit_.
+constexpr int32_t kRealJsLimit = 0, kRealCLimit = 8, kJsLimit = 0x10, kCLimit = 0x18;
 constexpr int32_t kStackLimitsSize = 0x20;
 constexpr uintptr_t kInterruptLimit = ~uintptr_t{1};  // StackGuard::kInterruptLimit on 64-bit
 
@@ -422,7 +423,8 @@ std::string g_handoff_error;
 // "{name:rel}" (a rel32 call/jump that must go to symbol `name`; "*": any).
 bool MatchCode(const uint8_t* code, const char* pattern,
                const std::map<std::string, const void*>& symbols,
-               std::map<std::string, int32_t>* captures, std::string* why) {
+               std::map<std::string, int32_t>* captures, std::string* why,
+               const uint8_t** end = nullptr) {
   const uint8_t* p = code;
   // official builds have no CET landing pads; tolerate one anyway
   if (p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa) p += 4;
@@ -480,26 +482,8 @@ bool MatchCode(const uint8_t* code, const char* pattern,
     }
     p++;
   }
+  if (end != nullptr) *end = p;
   return true;
-}
-
-// How many bytes of code `pattern` spans.
-int32_t PatternBytes(const char* pattern) {
-  int32_t n = 0;
-  for (const char* t = pattern; *t != '\0';) {
-    if (*t == ' ' || *t == '\n') {
-      t++;
-    } else if (*t == '{') {
-      const char* colon = std::strchr(t, ':');
-      const char* close = std::strchr(t, '}');
-      n += std::string(colon + 1, close) == "d8" ? 1 : 4;
-      t = close + 1;
-    } else {
-      n++;
-      t += 2;
-    }
-  }
-  return n;
 }
 
 // V8 11.3 (Node 20) and 12.4 (Node 22) as built by the Node project.
@@ -868,9 +852,10 @@ bool DiscoverHandoff(std::string* why) {
       // follow the four limit words, which a lock-free hand-off swaps.
       const auto* request = static_cast<const uint8_t*>(
           dlsym(RTLD_DEFAULT, "_ZN2v88internal10StackGuard16RequestInterruptENS1_13InterruptFlagE"));
-      if (request != nullptr && MatchCode(request, v.request, sym, &c, &ignored) &&
-          MatchCode(request + (v.request_set_at != 0 ? v.request_set_at : PatternBytes(v.request)),
-                    kRequestInterruptSetLimits, sym, &c, &ignored)) {
+      const uint8_t* after_request = nullptr;
+      if (request != nullptr && MatchCode(request, v.request, sym, &c, &ignored, &after_request) &&
+          MatchCode(v.request_set_at != 0 ? request + v.request_set_at : after_request, kRequestInterruptSetLimits,
+                    sym, &c, &ignored)) {
         const int32_t scopes = c["sg_scopes"] - kStackGuardThreadLocal;
         const int32_t flags = c["sg_flags"] - kStackGuardThreadLocal;
         if (scopes >= kStackLimitsSize && flags >= kStackLimitsSize && scopes + 8 <= v.size && flags + 4 <= v.size) {
@@ -1220,11 +1205,11 @@ char* V8Handoff::ArchiveStackGuard(char* to) {
   if (locked_) return CopyOut<Sizes>(size, o.sg_archive, stack_guard_, live, to);
   // What V8's archive holds for a thread with nothing pending: the limits
   // (each current one equal to its real one) and no interrupt state.
-  const uintptr_t real_js = Field<uintptr_t>(live, 0), real_c = Field<uintptr_t>(live, 8);
-  Field<uintptr_t>(to, 0) = real_js;
-  Field<uintptr_t>(to, 8) = real_c;
-  Field<uintptr_t>(to, 0x10) = real_js;
-  Field<uintptr_t>(to, 0x18) = real_c;
+  const uintptr_t real_js = Field<uintptr_t>(live, kRealJsLimit), real_c = Field<uintptr_t>(live, kRealCLimit);
+  Field<uintptr_t>(to, kRealJsLimit) = real_js;
+  Field<uintptr_t>(to, kRealCLimit) = real_c;
+  Field<uintptr_t>(to, kJsLimit) = real_js;
+  Field<uintptr_t>(to, kCLimit) = real_c;
   std::memset(to + kStackLimitsSize, 0, static_cast<size_t>(size - kStackLimitsSize));
   return to + size;
 }
@@ -1236,9 +1221,9 @@ char* V8Handoff::RestoreStackGuard(char* from) {
   char* live = stack_guard_ + kStackGuardThreadLocal;
   if (!locked_) {
     if (Field<void*>(from, o.sg_scopes) == nullptr && Field<int32_t>(from, o.sg_flags) == 0 &&
-        Field<uintptr_t>(from, 0x10) == Field<uintptr_t>(from, 0) &&
-        Field<uintptr_t>(from, 0x18) == Field<uintptr_t>(from, 8)) {
-      SwapStackLimits(live, Field<uintptr_t>(from, 0), Field<uintptr_t>(from, 8), o.sg_flags);
+        Field<uintptr_t>(from, kJsLimit) == Field<uintptr_t>(from, kRealJsLimit) &&
+        Field<uintptr_t>(from, kCLimit) == Field<uintptr_t>(from, kRealCLimit)) {
+      SwapStackLimits(live, Field<uintptr_t>(from, kRealJsLimit), Field<uintptr_t>(from, kRealCLimit), o.sg_flags);
       return from + size;
     }
     // The receiver was archived with interrupt state (by V8's Unlocker, or
@@ -1261,10 +1246,10 @@ char* V8Handoff::RestoreStackGuard(char* from) {
 // (ClearInterrupt, FetchAndClearInterrupts, SetStackLimit: V8 and Node
 // call them on the isolate's own thread), and only it changes scopes.
 void V8Handoff::SwapStackLimits(char* live, uintptr_t real_js, uintptr_t real_c, int32_t flags_at) {
-  Field<uintptr_t>(live, 0) = real_js;
-  Field<uintptr_t>(live, 8) = real_c;
-  auto* jslimit = reinterpret_cast<std::atomic<uintptr_t>*>(live + 0x10);
-  auto* climit = reinterpret_cast<std::atomic<uintptr_t>*>(live + 0x18);
+  Field<uintptr_t>(live, kRealJsLimit) = real_js;
+  Field<uintptr_t>(live, kRealCLimit) = real_c;
+  auto* jslimit = reinterpret_cast<std::atomic<uintptr_t>*>(live + kJsLimit);
+  auto* climit = reinterpret_cast<std::atomic<uintptr_t>*>(live + kCLimit);
   climit->store(real_c, std::memory_order_relaxed);
   jslimit->exchange(real_js, std::memory_order_seq_cst);
   if (__atomic_load_n(reinterpret_cast<int32_t*>(live + flags_at), __ATOMIC_RELAXED) != 0) {
