@@ -4,8 +4,9 @@
 // archive and restore the per-thread state (ThreadLocalTop, handle scopes,
 // stack guard) and the GC walks the archived stacks. V8's thread identity is
 // kept in thread_local variables of the executable, so each fiber carries its
-// own copy of the executable's static TLS block (tls_identity.h), swapped in
-// and out around every switch. See ARCHITECTURE.md, "JavaScript fibers".
+// own thread id and stack start (tls_identity.h), written into the
+// executable's static TLS block around every switch. See ARCHITECTURE.md,
+// "JavaScript fibers".
 //
 // A *carrier* is the reusable part of a fiber: stack, machine context, TLS
 // identity (with the V8 thread id it was given; V8 never reuses ids, so
@@ -52,16 +53,15 @@ struct Carrier {
   TlsBackend* backend = nullptr;
   FiberStack stack;
   sy_context context;
-  uint8_t* block = nullptr;  // this carrier's TLS identity while it is not running
-  int32_t thread_id = 0;     // V8 thread id, kept across reuse (0 until first run)
-  bool fresh_identity = true;  // block must be rebuilt before the next switch in
+  TlsIdentity identity;       // its V8 thread identity while it is not running (the id kept across reuse)
+  bool fresh_identity = true;  // next switch in starts a body, which takes its own v8::Locker
   FiberCore* fiber = nullptr;
   // V8's PerIsolateThreadData of the running body's identity (V8Handoff),
   // looked up once per body.
   void* per_thread = nullptr;
   // Set by every switch in: where to go back to, and whose identity to restore.
   sy_context* resumer_context = nullptr;
-  uint8_t* resumer_block = nullptr;
+  TlsIdentity* resumer_identity = nullptr;
   Carrier* resumer_carrier = nullptr;  // nullptr: the thread's own stack
 };
 
@@ -109,9 +109,6 @@ class TlsBackend final : public Backend {
  public:
   TlsBackend(v8::Isolate* isolate, V8Handoff* handoff, std::unique_ptr<MicrotaskFlags> flags)
       : isolate_(isolate), handoff_(handoff), flags_(std::move(flags)), live_(TlsLiveBlock()) {
-    block_size_ = TlsGetLayout().size;
-    id_offset_ = TlsGetLayout().thread_id_offset;
-    stack_start_offset_ = TlsGetLayout().stack_start_offset;
     set_stack_start_ = handoff_ != nullptr && handoff_->SetsStackStart();
   }
   ~TlsBackend() override { Shutdown(); }
@@ -123,6 +120,7 @@ class TlsBackend final : public Backend {
     if (c == nullptr) return false;
     c->fiber = fiber;
     c->fresh_identity = true;
+    c->identity.stack_start = reinterpret_cast<uintptr_t>(c->stack.base) + c->stack.size;
     fiber->backend_data = c;
     active_++;
     return true;
@@ -149,23 +147,23 @@ class TlsBackend final : public Backend {
     Carrier* self = in ? running_ : c;  // who runs now
     Carrier* target = in ? c : next != nullptr ? static_cast<Carrier*>(next->backend_data) : nullptr;
     uint8_t* live = live_;
-    // Switching in, the resumer keeps its TLS block and context in this
+    // Switching in, the resumer keeps its identity and context in this
     // frame while the fiber runs; its stack limit (V8's default for a
     // thread's stack, or a carrier's) is re-applied after switching back
     // (see RestoreLimit).
-    alignas(16) uint8_t resumer_block[kMaxTlsBlock];
+    TlsIdentity resumer_identity;
     sy_context resumer_context;
     uintptr_t limit;
     if (in) {
       limit = kRestoreLimit ? StackLimitCurrent(isolate_) : 0;
       c->resumer_context = &resumer_context;
-      c->resumer_block = resumer_block;
+      c->resumer_identity = &resumer_identity;
       c->resumer_carrier = self;
     } else {
       limit = CarrierLimit(c);
       if (target != nullptr) {
         target->resumer_context = c->resumer_context;
-        target->resumer_block = c->resumer_block;
+        target->resumer_identity = c->resumer_identity;
         target->resumer_carrier = c->resumer_carrier;
       }
     }
@@ -174,31 +172,23 @@ class TlsBackend final : public Backend {
     const bool held = handoff_ != nullptr && (target == nullptr || !target->fresh_identity);
     UnlockerSlot unlocker;
     GiveAway(self, live, held, &unlocker);
-    uint8_t* saved = in ? resumer_block : c->block;
-    TlsSave(live, saved, block_size_);
-    if (target != nullptr && target->fresh_identity) {
-      // A new V8 "thread": the sender's block with the target's thread id
-      // (0 = let V8 assign one) and its own stack start.
-      std::memcpy(target->block, saved, block_size_);
-      TlsPrepareIdentity(target->block, static_cast<char*>(target->stack.base) + target->stack.size,
-                         target->thread_id);
-      target->fresh_identity = false;
-    }
-    TlsInstall(live, target != nullptr ? target->block : c->resumer_block, block_size_);
+    *(in ? &resumer_identity : &c->identity) = TlsReadIdentity(live, layout_);
+    if (target != nullptr) target->fresh_identity = false;
+    TlsWriteIdentity(live, layout_, target != nullptr ? target->identity : *c->resumer_identity);
     running_ = target != nullptr ? target : c->resumer_carrier;
     sy_context* from = in ? &resumer_context : &c->context;
     sy_context* to = target != nullptr ? &target->context : c->resumer_context;
     // A fresh carrier's entry (CarrierMain) takes its Carrier as argument.
     void* value = held ? kWakeHeld : target != nullptr ? static_cast<void*>(target) : kWakeUnlocked;
     void* wake = SwitchStack(from, to, value);  // one site: one resume address for both sides
-    // Switched back to: the other side installed our TLS block.
+    // Switched back to: the other side wrote our identity back.
     running_ = self;
     TakeBack(self, live, wake, &unlocker);
     // Re-point the heap's stack start (used by conservative stack scanning)
     // at this stack: Isolate::Enter reads it from the TLS stack-start slot,
     // and where the hand-off knows Enter's code it sets it from there itself.
     void* start = nullptr;
-    if (set_stack_start_) std::memcpy(&start, live + stack_start_offset_, sizeof start);
+    if (set_stack_start_) start = reinterpret_cast<void*>(TlsReadIdentity(live, layout_).stack_start);
     if (start != nullptr) {
       handoff_->SetStackStart(start);
     } else {  // or not cached on this thread yet: Enter finds it
@@ -257,10 +247,10 @@ class TlsBackend final : public Backend {
       self->isolate_->DiscardThreadSpecificMetadata();
       c->per_thread = nullptr;
       uint8_t* live = TlsLiveBlock();
-      c->thread_id = TlsThreadId(live);
+      c->identity = TlsReadIdentity(live, self->layout_);  // the id V8 gave it, for the next body
       c->fresh_identity = true;
       c->fiber = nullptr;
-      TlsInstall(live, c->resumer_block, self->block_size_);
+      TlsWriteIdentity(live, self->layout_, *c->resumer_identity);
       self->running_ = c->resumer_carrier;
       // ~Locker released the lock.
       sy_switch(&c->context, c->resumer_context, kWakeUnlocked);
@@ -314,11 +304,7 @@ class TlsBackend final : public Backend {
     }
   }
 
-  int32_t ThreadId(const uint8_t* live) const {
-    int32_t id;
-    std::memcpy(&id, live + id_offset_, sizeof id);
-    return id;
-  }
+  int32_t ThreadId(const uint8_t* live) const { return TlsReadIdentity(live, layout_).thread_id; }
 
   // V8's per-thread data of the running identity (allocated on first use).
   void* PerThread(Carrier* self) {
@@ -345,9 +331,7 @@ class TlsBackend final : public Backend {
     }
     Carrier* c = new Carrier();
     c->backend = this;
-    c->block = static_cast<uint8_t*>(std::aligned_alloc(16, kMaxTlsBlock));
-    if (c->block == nullptr || !FiberStackAlloc(&c->stack, stack_size)) {
-      std::free(c->block);
+    if (!FiberStackAlloc(&c->stack, stack_size)) {
       delete c;
       return nullptr;
     }
@@ -358,7 +342,6 @@ class TlsBackend final : public Backend {
 
   void Destroy(Carrier* c) {
     FiberStackFree(&c->stack);
-    std::free(c->block);
     delete c;
   }
 
@@ -368,9 +351,7 @@ class TlsBackend final : public Backend {
   Carrier* running_ = nullptr;          // whose stack runs (nullptr: the thread's own)
   void* native_per_thread_ = nullptr;   // the thread's own PerIsolateThreadData
   uint8_t* live_;                       // this thread's instance of the TLS block
-  size_t block_size_;
-  size_t id_offset_;
-  size_t stack_start_offset_;
+  TlsLayout layout_ = TlsGetLayout();   // where the identity slots are in it
   bool set_stack_start_ = false;  // V8Handoff::SetStackStart instead of Enter + Exit
   std::vector<Carrier*> pool_;
   std::vector<Carrier*> orphans_;
@@ -392,7 +373,7 @@ std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* err
   std::string why = "SWITCHYARD_FIBER_HANDOFF=locker";
   if (mode == nullptr || std::string(mode) != "locker") {
     // unavailable: Unlocker/Locker, which is always correct
-    handoff = V8Handoff::Create(isolate, TlsThreadId(TlsLiveBlock()), &why);
+    handoff = V8Handoff::Create(isolate, TlsReadIdentity(TlsLiveBlock(), TlsGetLayout()).thread_id, &why);
   }
   V8Handoff::SetMode(handoff != nullptr ? "v8" : "locker: " + why);
   // The hand-off knows where the isolate's HandleScopeImplementer is; where

@@ -1352,16 +1352,4 @@ uint8_t* TlsLiveBlock() {
   return t_live_block;
 }
 
-void TlsPrepareIdentity(uint8_t* block, void* stack_top, int32_t thread_id) {
-  std::memcpy(block + g_layout.thread_id_offset, &thread_id, sizeof thread_id);
-  uintptr_t top = reinterpret_cast<uintptr_t>(stack_top);
-  std::memcpy(block + g_layout.stack_start_offset, &top, sizeof top);
-}
-
-int32_t TlsThreadId(const uint8_t* block) {
-  int32_t id;
-  std::memcpy(&id, block + g_layout.thread_id_offset, sizeof id);
-  return id;
-}
-
 }  // namespace switchyard

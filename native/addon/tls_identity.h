@@ -1,10 +1,12 @@
 // tls_identity.h: V8's notion of "which thread am I" lives in C++ thread_local
-// variables of the node executable. On x64 Linux those live in the
-// executable's static TLS block (module id 1), so a fiber can carry its own
-// V8 thread identity by swapping the contents of that block on every switch.
+// variables of the node executable. On Linux those live in the executable's
+// static TLS block (module id 1), so a fiber can carry its own V8 thread
+// identity by swapping the two slots that make it up on every switch: V8's
+// thread id and its cached stack start. The rest of the block belongs to
+// the OS thread and is shared by its fibers, as by any code on that thread.
 //
-// This module finds the block and the two slots that matter at run time
-// (never hard-coded offsets) and refuses to work if discovery is ambiguous.
+// This module finds the block and those two slots at run time (never
+// hard-coded offsets) and refuses to work if discovery is ambiguous.
 #ifndef SWITCHYARD_ADDON_TLS_IDENTITY_H
 #define SWITCHYARD_ADDON_TLS_IDENTITY_H
 
@@ -19,7 +21,7 @@ class Isolate;
 
 namespace switchyard {
 
-// Upper bound for the block we are willing to copy on every switch.
+// Upper bound for the block that discovery snapshots and compares.
 constexpr size_t kMaxTlsBlock = 4096;
 
 struct TlsLayout {
@@ -60,19 +62,26 @@ const TlsLayout& TlsGetLayout();
 // The calling thread's live instance of the executable's TLS block.
 uint8_t* TlsLiveBlock();
 
-inline void TlsSave(uint8_t* live, uint8_t* dst, size_t n) {
-  __builtin_memcpy(dst, live, n);
-}
-inline void TlsInstall(uint8_t* live, const uint8_t* src, size_t n) {
-  __builtin_memcpy(live, src, n);
-}
+// A V8 thread identity: what a fiber carries while it is not running.
+// Every other thread_local (V8's current isolate and per-thread data, which
+// Isolate::Enter/Exit set and put back, caches of the OS thread id, Node's
+// and the runtime's lazily built statics and destructor lists) describes
+// the OS thread, and a private copy per fiber would only go stale.
+struct TlsIdentity {
+  int32_t thread_id = 0;     // 0: V8 assigns one on first use (never reused, so a carrier keeps its own)
+  uintptr_t stack_start = 0; // the highest address of the identity's stack
+};
 
-// Turns `block` (a copy of some running thread's block) into the identity of
-// a fresh V8 thread whose stack starts (highest address) at stack_top.
-// thread_id: 0 to let V8 assign a new id on first use, or an id previously
-// assigned to this carrier (ids are never reused by V8, so we keep them).
-void TlsPrepareIdentity(uint8_t* block, void* stack_top, int32_t thread_id);
-int32_t TlsThreadId(const uint8_t* block);
+inline TlsIdentity TlsReadIdentity(const uint8_t* live, const TlsLayout& layout) {
+  TlsIdentity id;
+  __builtin_memcpy(&id.thread_id, live + layout.thread_id_offset, sizeof id.thread_id);
+  __builtin_memcpy(&id.stack_start, live + layout.stack_start_offset, sizeof id.stack_start);
+  return id;
+}
+inline void TlsWriteIdentity(uint8_t* live, const TlsLayout& layout, const TlsIdentity& id) {
+  __builtin_memcpy(live + layout.thread_id_offset, &id.thread_id, sizeof id.thread_id);
+  __builtin_memcpy(live + layout.stack_start_offset, &id.stack_start, sizeof id.stack_start);
+}
 
 // Handing the isolate from one V8 "thread" (a fiber's identity) to another
 // without v8::Unlocker + v8::Locker.
