@@ -51,6 +51,8 @@ export interface NativeBinding {
     readonly handoffLockFree?: boolean;
     /** with handoff 'v8': how many hand-offs in this process took V8's execution-access lock */
     lockedHandoffs?(): number;
+    /** with handoff 'v8': how many hand-offs in this process were archived by the sender and restored by the receiver, instead of swapped whole by the sender (where neither side has interrupt state and every part is a copy) */
+    splitHandoffs?(): number;
     /** how a yield detects a microtask that started in the fiber: 'flags' (V8's per-thread ones) or 'queues' */
     readonly microtaskCheck?: string;
   };

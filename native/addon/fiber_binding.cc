@@ -169,6 +169,10 @@ void LockedHandoffs(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(static_cast<double>(V8Handoff::LockedHandoffs()));
 }
 
+void SplitHandoffs(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  info.GetReturnValue().Set(static_cast<double>(V8Handoff::SplitHandoffs()));
+}
+
 // new NativeFiber(body: Function, stackSize?: number)
 void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
@@ -263,9 +267,11 @@ void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports) {
       tpl->Set(Str(isolate, "handoffInline"), Str(isolate, V8Handoff::InlineParts().c_str()), fixed);
       // Whether hand-offs swap only the stack limits, without the
       // execution-access lock, where neither side has interrupt state; and
-      // how many hand-offs in this process took the lock anyway.
+      // how many hand-offs in this process took the lock anyway, and how
+      // many took two steps instead of one swap.
       tpl->Set(Str(isolate, "handoffLockFree"), v8::Boolean::New(isolate, V8Handoff::LockFree()), fixed);
       tpl->Set(Str(isolate, "lockedHandoffs"), v8::FunctionTemplate::New(isolate, LockedHandoffs), fixed);
+      tpl->Set(Str(isolate, "splitHandoffs"), v8::FunctionTemplate::New(isolate, SplitHandoffs), fixed);
     }
   }
   // How a yield finds out that it is inside a microtask (see FiberRuntime):

@@ -68,6 +68,7 @@ struct Carrier {
 // What sy_switch hands the side it switches to: how V8 was handed over.
 void* const kWakeUnlocked = reinterpret_cast<void*>(uintptr_t{1});  // lock released: lock + restore
 void* const kWakeHeld = reinterpret_cast<void*>(uintptr_t{2});      // lock kept: V8Handoff::Restore
+void* const kWakeSwapped = reinterpret_cast<void*>(uintptr_t{3});   // handed over whole: V8Handoff::Swap
 
 // sy_switch, entered without pushing a return address onto the CPU's
 // return-address stack: the resume address goes onto the stack by hand and
@@ -170,16 +171,18 @@ class TlsBackend final : public Backend {
     // A body's first entry takes its own v8::Locker: give the lock away.
     // Back to a resumer, which is always inside this function: keep it.
     const bool held = handoff_ != nullptr && (target == nullptr || !target->fresh_identity);
+    Carrier* receiver = target != nullptr ? target : c->resumer_carrier;
+    const TlsIdentity& receiver_identity = target != nullptr ? target->identity : *c->resumer_identity;
     UnlockerSlot unlocker;
-    GiveAway(self, live, held, &unlocker);
+    void* way = GiveAway(self, live, held, receiver, receiver_identity.thread_id, &unlocker);
     *(in ? &resumer_identity : &c->identity) = TlsReadIdentity(live, layout_);
     if (target != nullptr) target->fresh_identity = false;
-    TlsWriteIdentity(live, layout_, target != nullptr ? target->identity : *c->resumer_identity);
-    running_ = target != nullptr ? target : c->resumer_carrier;
+    TlsWriteIdentity(live, layout_, receiver_identity);
+    running_ = receiver;
     sy_context* from = in ? &resumer_context : &c->context;
     sy_context* to = target != nullptr ? &target->context : c->resumer_context;
     // A fresh carrier's entry (CarrierMain) takes its Carrier as argument.
-    void* value = held ? kWakeHeld : target != nullptr ? static_cast<void*>(target) : kWakeUnlocked;
+    void* value = way != kWakeUnlocked ? way : target != nullptr ? static_cast<void*>(target) : kWakeUnlocked;
     void* wake = SwitchStack(from, to, value);  // one site: one resume address for both sides
     // Switched back to: the other side wrote our identity back.
     running_ = self;
@@ -282,21 +285,34 @@ class TlsBackend final : public Backend {
   }
 
   // The running V8 thread (carrier `self`, or the thread's own stack) hands
-  // V8 over before a switch: keeping the lock (V8Handoff) or releasing it.
-  void GiveAway(Carrier* self, uint8_t* live, bool held, UnlockerSlot* unlocker) {
+  // V8 over to `receiver` (nullptr: the thread's own stack) before a
+  // switch, keeping the lock (V8Handoff), or releasing it; says which way
+  // (a kWake value). Keeping it, where the receiver has archived before
+  // (its per-thread data is cached), both halves at once if they can be.
+  void* GiveAway(Carrier* self, uint8_t* live, bool held, Carrier* receiver, int32_t receiver_id,
+                 UnlockerSlot* unlocker) {
     if (handoff_ == nullptr) {
       new (unlocker->bytes) v8::Unlocker(isolate_);
-    } else if (held) {
-      handoff_->Archive(PerThread(self), ThreadId(live));
-    } else {
-      handoff_->ArchiveAndUnlock();
+      return kWakeUnlocked;
     }
+    if (!held) {
+      handoff_->ArchiveAndUnlock();
+      return kWakeUnlocked;
+    }
+    void* receiver_per_thread = receiver != nullptr ? receiver->per_thread : native_per_thread_;
+    if (receiver_per_thread != nullptr &&
+        handoff_->Swap(PerThread(self), ThreadId(live), receiver_per_thread, receiver_id))
+      return kWakeSwapped;
+    handoff_->Archive(PerThread(self), ThreadId(live));
+    return kWakeHeld;
   }
 
   // ... and takes it back once switched to again, the way the sender chose.
   void TakeBack(Carrier* self, uint8_t* live, void* wake, UnlockerSlot* unlocker) {
     if (handoff_ == nullptr) {
       unlocker->get()->~Unlocker();
+    } else if (wake == kWakeSwapped) {
+      // nothing left to do
     } else if (wake == kWakeHeld) {
       handoff_->Restore(PerThread(self), ThreadId(live));
     } else {

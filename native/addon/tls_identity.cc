@@ -413,6 +413,8 @@ constexpr int32_t kStackLimitsSize = 0x20;
 constexpr uintptr_t kInterruptLimit = ~uintptr_t{1};  // StackGuard::kInterruptLimit on 64-bit
 
 HandoffOps g_handoff;
+// Whether every Swap is checked against Archive + Restore (SWITCHYARD_CHECK_SWAP=1).
+bool g_check_swap = false;
 bool g_handoff_found = false;
 std::string g_handoff_error;
 
@@ -989,6 +991,36 @@ __attribute__((always_inline)) inline char* CopyIn(int32_t size, PartFn v8_resto
   return from + size;
 }
 
+// Exchanges n bytes (a constant) at a and b, 16 at a time (the two never
+// overlap).
+template <size_t n>
+__attribute__((always_inline)) inline void SwapBytes(char* a, char* b) {
+  using Chunk = uint64_t __attribute__((vector_size(16)));
+  size_t i = 0;
+  for (; i + sizeof(Chunk) <= n; i += sizeof(Chunk)) {
+    Chunk x, y;
+    std::memcpy(&x, a + i, sizeof x);
+    std::memcpy(&y, b + i, sizeof y);
+    std::memcpy(a + i, &y, sizeof y);
+    std::memcpy(b + i, &x, sizeof x);
+  }
+  for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
+    uint64_t x, y;
+    std::memcpy(&x, a + i, sizeof x);
+    std::memcpy(&y, b + i, sizeof y);
+    std::memcpy(a + i, &y, sizeof y);
+    std::memcpy(b + i, &x, sizeof x);
+  }
+  for (; i + sizeof(uint32_t) <= n; i += sizeof(uint32_t)) {
+    uint32_t x, y;
+    std::memcpy(&x, a + i, sizeof x);
+    std::memcpy(&y, b + i, sizeof y);
+    std::memcpy(a + i, &y, sizeof y);
+    std::memcpy(b + i, &x, sizeof x);
+  }
+  static_assert(n % sizeof(uint32_t) == 0, "parts are whole 4-byte words");
+}
+
 // ThreadState::Unlink and LinkInto, as V8 inlines them.
 inline void Unlink(char* state) {
   char* next = Field<char*>(state, kStateNext);
@@ -1058,6 +1090,7 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
     return nullptr;
   }
   if (g_handoff.debug_size == 0) g_handoff.debug_size = debug_size;
+  if (const char* check = std::getenv("SWITCHYARD_CHECK_SWAP"); check != nullptr && *check == '1') g_check_swap = true;
   if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1') {
     std::fprintf(stderr,
                  "switchyard: V8 hand-off: thread manager +%d, debug part %zu bytes, heap stack start %s, "
@@ -1113,6 +1146,9 @@ bool V8Handoff::LockFree() { return g_handoff.sg_flags != 0; }
 std::atomic<uint64_t> V8Handoff::locked_handoffs_{0};
 uint64_t V8Handoff::LockedHandoffs() { return locked_handoffs_.load(std::memory_order_relaxed); }
 
+std::atomic<uint64_t> V8Handoff::split_handoffs_{0};
+uint64_t V8Handoff::SplitHandoffs() { return split_handoffs_.load(std::memory_order_relaxed); }
+
 size_t V8Handoff::HandleScopeImplementerHead() const { return static_cast<size_t>(g_handoff.hsd_in_hsi); }
 
 bool V8Handoff::SetsStackStart() const { return g_handoff.set_stack_start != nullptr; }
@@ -1121,6 +1157,7 @@ void V8Handoff::SetStackStart(void* start) { g_handoff.set_stack_start(isolate_ 
 
 void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   const HandoffOps& o = g_handoff;
+  split_handoffs_.fetch_add(1, std::memory_order_relaxed);
   // ThreadManager::ArchiveThread without the lazy step, then
   // EagerlyArchiveThread (whose archive order is checked at discovery).
   char* free_anchor = Field<char*>(tm_, kTmFreeAnchor);
@@ -1196,6 +1233,28 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
 // installs and TerminateExecution concern the isolate, not a fiber), and
 // swaps only the limits, without the lock (SwapStackLimits). Otherwise,
 // under the lock, V8's way.
+namespace {
+
+// Whether a StackGuard archive holds nothing but limits: no InterruptsScope,
+// no flag, and each current limit its real one.
+bool NothingPending(char* archive, const HandoffOps& o) {
+  return Field<void*>(archive, o.sg_scopes) == nullptr && Field<int32_t>(archive, o.sg_flags) == 0 &&
+         Field<uintptr_t>(archive, kJsLimit) == Field<uintptr_t>(archive, kRealJsLimit) &&
+         Field<uintptr_t>(archive, kCLimit) == Field<uintptr_t>(archive, kRealCLimit);
+}
+
+// Writes what V8's archive holds for a thread with nothing pending and
+// these real limits.
+void ArchiveLimitsOnly(char* to, uintptr_t real_js, uintptr_t real_c, int32_t size) {
+  Field<uintptr_t>(to, kRealJsLimit) = real_js;
+  Field<uintptr_t>(to, kRealCLimit) = real_c;
+  Field<uintptr_t>(to, kJsLimit) = real_js;
+  Field<uintptr_t>(to, kCLimit) = real_c;
+  std::memset(to + kStackLimitsSize, 0, static_cast<size_t>(size - kStackLimitsSize));
+}
+
+}  // namespace
+
 template <class Sizes>
 char* V8Handoff::ArchiveStackGuard(char* to) {
   const HandoffOps& o = g_handoff;
@@ -1203,14 +1262,7 @@ char* V8Handoff::ArchiveStackGuard(char* to) {
   char* live = stack_guard_ + kStackGuardThreadLocal;
   sent_stack_guard_ = to;
   if (locked_) return CopyOut<Sizes>(size, o.sg_archive, stack_guard_, live, to);
-  // What V8's archive holds for a thread with nothing pending: the limits
-  // (each current one equal to its real one) and no interrupt state.
-  const uintptr_t real_js = Field<uintptr_t>(live, kRealJsLimit), real_c = Field<uintptr_t>(live, kRealCLimit);
-  Field<uintptr_t>(to, kRealJsLimit) = real_js;
-  Field<uintptr_t>(to, kRealCLimit) = real_c;
-  Field<uintptr_t>(to, kJsLimit) = real_js;
-  Field<uintptr_t>(to, kCLimit) = real_c;
-  std::memset(to + kStackLimitsSize, 0, static_cast<size_t>(size - kStackLimitsSize));
+  ArchiveLimitsOnly(to, Field<uintptr_t>(live, kRealJsLimit), Field<uintptr_t>(live, kRealCLimit), size);
   return to + size;
 }
 
@@ -1220,9 +1272,7 @@ char* V8Handoff::RestoreStackGuard(char* from) {
   const int32_t size = Sizes::StackGuard(o);
   char* live = stack_guard_ + kStackGuardThreadLocal;
   if (!locked_) {
-    if (Field<void*>(from, o.sg_scopes) == nullptr && Field<int32_t>(from, o.sg_flags) == 0 &&
-        Field<uintptr_t>(from, kJsLimit) == Field<uintptr_t>(from, kRealJsLimit) &&
-        Field<uintptr_t>(from, kCLimit) == Field<uintptr_t>(from, kRealCLimit)) {
+    if (NothingPending(from, o)) {
       SwapStackLimits(live, Field<uintptr_t>(from, kRealJsLimit), Field<uintptr_t>(from, kRealCLimit), o.sg_flags);
       return from + size;
     }
@@ -1285,6 +1335,96 @@ void V8Handoff::RestoreParts(char* from) {
   }
   from = CopyIn<Sizes>(Sizes::RegExp(o), o.regexp_restore, regexp_stack_, regexp_stack_ + o.regexp_part.offset, from);
   CopyIn<Sizes>(Sizes::Boot(o), o.boot_restore, bootstrapper_, bootstrapper_ + o.boot_part.offset, from);
+}
+
+bool V8Handoff::Swap(void* sender_per_thread, int32_t sender_id, void* receiver_per_thread, int32_t receiver_id) {
+  const HandoffOps& o = g_handoff;
+  char* state = Field<char*>(static_cast<char*>(receiver_per_thread), o.pt_state);
+  if (state == nullptr) return false;
+  char* archive = Field<char*>(state, o.state_data);
+  bool done = false;
+  WithPartSizes(o.sizes, [&](auto sizes) {
+    if constexpr (decltype(sizes)::kAllCopied)
+      done = g_check_swap ? SwapPartsChecked<decltype(sizes)>(archive) : SwapParts<decltype(sizes)>(archive);
+  });
+  if (!done) return false;
+  Field<int32_t>(state, 0) = sender_id;
+  Field<char*>(static_cast<char*>(receiver_per_thread), o.pt_state) = nullptr;
+  Field<char*>(static_cast<char*>(sender_per_thread), o.pt_state) = state;
+  reinterpret_cast<std::atomic<int32_t>*>(tm_ + o.tm_owner)->store(receiver_id, std::memory_order_relaxed);
+  return true;
+}
+
+// SWITCHYARD_CHECK_SWAP=1 (tests): each swap is checked against what
+// Archive + Restore would have done, with ArchiveParts as the oracle: the
+// receiver's archive must now hold what Archive would have written for the
+// live state before, and the live state be what the archive held (what
+// Archive writes for it now equals the archive before), byte for byte.
+template <class Sizes>
+bool V8Handoff::SwapPartsChecked(char* archive) {
+  constexpr size_t n = static_cast<size_t>(Sizes::HsiHead(g_handoff) + Sizes::Hsd(g_handoff) +
+                                           Sizes::Isolate(g_handoff) + Sizes::Reloc(g_handoff) +
+                                           Sizes::StackGuard(g_handoff) + Sizes::Debug(g_handoff) +
+                                           Sizes::RegExp(g_handoff) + Sizes::Boot(g_handoff));
+  // V8's archive of a static RegExp stack is not a copy (Swap declines).
+  if (regexp_stack_[g_handoff.regexp_owns] == 0) return SwapParts<Sizes>(archive);
+  char live_before[n], archive_before[n], live_after[n];
+  locked_ = false;
+  ArchiveParts<Sizes>(live_before);
+  std::memcpy(archive_before, archive, n);
+  if (!SwapParts<Sizes>(archive)) {
+    if (std::memcmp(archive, archive_before, n) == 0) return false;
+    std::fprintf(stderr, "switchyard: SWITCHYARD_CHECK_SWAP: a declined swap changed the archive\n");
+    std::abort();
+  }
+  ArchiveParts<Sizes>(live_after);
+  for (size_t i = 0; i < n; i++) {
+    if (archive[i] != live_before[i] || live_after[i] != archive_before[i]) {
+      std::fprintf(stderr, "switchyard: SWITCHYARD_CHECK_SWAP: byte %zu of %zu: archive %s, live state %s\n", i, n,
+                   archive[i] != live_before[i] ? "differs from Archive's" : "ok",
+                   live_after[i] != archive_before[i] ? "differs from Restore's" : "ok");
+      std::abort();
+    }
+  }
+  return true;
+}
+
+// Swap's parts, for constant sizes: first whether it applies (nothing
+// changed if not), then each part exchanged, in ArchiveParts' layout.
+template <class Sizes>
+bool V8Handoff::SwapParts(char* archive) {
+  const HandoffOps& o = g_handoff;
+  constexpr size_t hsi_head = Sizes::HsiHead(g_handoff), hsd = Sizes::Hsd(g_handoff);
+  constexpr size_t at_isolate = hsi_head + hsd, at_reloc = at_isolate + Sizes::Isolate(g_handoff);
+  constexpr size_t at_sg = at_reloc + Sizes::Reloc(g_handoff), at_debug = at_sg + Sizes::StackGuard(g_handoff);
+  constexpr size_t at_regexp = at_debug + Sizes::Debug(g_handoff), at_boot = at_regexp + Sizes::RegExp(g_handoff);
+  char* live_sg = stack_guard_ + kStackGuardThreadLocal;
+  char* sg = archive + at_sg;
+  // Lock-free only (see ArchiveStackGuard and RestoreStackGuard), V8's
+  // archive of the RegExp stack a copy only where it is already dynamic,
+  // and Debug's restore nothing to do only where the parts are equal.
+  if (o.sg_flags == 0 || Field<void*>(live_sg, o.sg_scopes) != nullptr || !NothingPending(sg, o)) return false;
+  if (regexp_stack_[o.regexp_owns] == 0) return false;
+  if (!SameWords(archive + at_debug, debug_ + o.debug_part.offset, Sizes::Debug(g_handoff))) return false;
+
+  // The implementer, whose own HandleScopeData copy and the isolate's both
+  // take the archived one, which takes the isolate's.
+  SwapBytes<hsi_head>(hsi_, archive);
+  char hsd_live[hsd];
+  std::memcpy(hsd_live, isolate_ + o.iso_hsd, hsd);
+  std::memcpy(isolate_ + o.iso_hsd, archive + hsi_head, hsd);
+  std::memcpy(hsi_ + hsi_head, archive + hsi_head, hsd);
+  std::memcpy(archive + hsi_head, hsd_live, hsd);
+  SwapBytes<Sizes::Isolate(g_handoff)>(isolate_ + o.isolate_part.offset, archive + at_isolate);
+  SwapBytes<Sizes::Reloc(g_handoff)>(isolate_ + o.reloc_part.offset, archive + at_reloc);
+  // The StackGuard: the receiver's limits in, the sender's out as V8 would
+  // archive them with nothing pending (the interrupt state stays live).
+  const uintptr_t real_js = Field<uintptr_t>(live_sg, kRealJsLimit), real_c = Field<uintptr_t>(live_sg, kRealCLimit);
+  SwapStackLimits(live_sg, Field<uintptr_t>(sg, kRealJsLimit), Field<uintptr_t>(sg, kRealCLimit), o.sg_flags);
+  ArchiveLimitsOnly(sg, real_js, real_c, Sizes::StackGuard(g_handoff));
+  SwapBytes<Sizes::RegExp(g_handoff)>(regexp_stack_ + o.regexp_part.offset, archive + at_regexp);
+  SwapBytes<Sizes::Boot(g_handoff)>(bootstrapper_ + o.boot_part.offset, archive + at_boot);
+  return true;
 }
 
 namespace {

@@ -134,6 +134,16 @@ class V8Handoff {
   // Receiver, its identity installed: restore its state and own the lock.
   void Restore(void* per_thread, int32_t thread_id);
 
+  // Both halves at once, by the sender before switching away, where that is
+  // the same as Archive + Restore without the lock: the receiver (its
+  // PerIsolateThreadData cached from an earlier Archive, so archived) has
+  // no interrupt state in its archive, the sender is in no InterruptsScope,
+  // every part is a plain copy, and Debug's parts are equal. Then the
+  // receiver's archive and the live state trade places in the receiver's
+  // ThreadState, which changes owner instead of moving between V8's lists.
+  // Nothing runs on V8 until the receiver runs. False: nothing was done.
+  bool Swap(void* sender_per_thread, int32_t sender_id, void* receiver_per_thread, int32_t receiver_id);
+
   // Points the heap's stack start (conservative stack scanning) at `start`,
   // as Isolate::Enter does for the calling thread's stack; only where
   // SetsStackStart() (Enter's code was matched).
@@ -163,6 +173,9 @@ class V8Handoff {
   // hand-offs in this process took it (all of them where not LockFree()).
   static bool LockFree();
   static uint64_t LockedHandoffs();
+  // How many hand-offs in this process took two steps (Archive + Restore)
+  // instead of one Swap.
+  static uint64_t SplitHandoffs();
   static void SetMode(const std::string& mode);
 
  private:
@@ -177,6 +190,10 @@ class V8Handoff {
   char* ArchiveStackGuard(char* to);
   template <class Sizes>
   char* RestoreStackGuard(char* from);
+  template <class Sizes>
+  bool SwapParts(char* archive);
+  template <class Sizes>
+  bool SwapPartsChecked(char* archive);
   static void SwapStackLimits(char* live, uintptr_t real_js, uintptr_t real_c, int32_t flags_at);
   char* isolate_ = nullptr;
   char* tm_ = nullptr;  // ThreadManager
@@ -194,6 +211,7 @@ class V8Handoff {
   bool locked_ = false;
   char* sent_stack_guard_ = nullptr;
   static std::atomic<uint64_t> locked_handoffs_;
+  static std::atomic<uint64_t> split_handoffs_;
 };
 
 }  // namespace switchyard
