@@ -1392,7 +1392,7 @@ bool V8Handoff::SwapPartsChecked(char* archive) {
 // Swap's parts, for constant sizes: first whether it applies (nothing
 // changed if not), then each part exchanged, in ArchiveParts' layout.
 template <class Sizes>
-bool V8Handoff::SwapParts(char* archive) {
+__attribute__((always_inline)) inline bool V8Handoff::SwapParts(char* archive) {
   const HandoffOps& o = g_handoff;
   constexpr size_t hsi_head = Sizes::HsiHead(g_handoff), hsd = Sizes::Hsd(g_handoff);
   constexpr size_t at_isolate = hsi_head + hsd, at_reloc = at_isolate + Sizes::Isolate(g_handoff);
