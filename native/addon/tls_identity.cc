@@ -991,34 +991,28 @@ __attribute__((always_inline)) inline char* CopyIn(int32_t size, PartFn v8_resto
   return from + size;
 }
 
-// Exchanges n bytes (a constant) at a and b, 16 at a time (the two never
-// overlap).
+// Exchanges the Words at a + i and b + i, advancing i, while a whole Word
+// is left before n (a and b never overlap).
+template <class Word>
+__attribute__((always_inline)) inline void SwapWords(char* a, char* b, size_t& i, size_t n) {
+  for (; i + sizeof(Word) <= n; i += sizeof(Word)) {
+    Word x, y;
+    std::memcpy(&x, a + i, sizeof x);
+    std::memcpy(&y, b + i, sizeof y);
+    std::memcpy(a + i, &y, sizeof y);
+    std::memcpy(b + i, &x, sizeof x);
+  }
+}
+
+// Exchanges n bytes (a constant) at a and b, 16 at a time.
+using Bytes16 = uint64_t __attribute__((vector_size(16)));
 template <size_t n>
 __attribute__((always_inline)) inline void SwapBytes(char* a, char* b) {
-  using Chunk = uint64_t __attribute__((vector_size(16)));
-  size_t i = 0;
-  for (; i + sizeof(Chunk) <= n; i += sizeof(Chunk)) {
-    Chunk x, y;
-    std::memcpy(&x, a + i, sizeof x);
-    std::memcpy(&y, b + i, sizeof y);
-    std::memcpy(a + i, &y, sizeof y);
-    std::memcpy(b + i, &x, sizeof x);
-  }
-  for (; i + sizeof(uint64_t) <= n; i += sizeof(uint64_t)) {
-    uint64_t x, y;
-    std::memcpy(&x, a + i, sizeof x);
-    std::memcpy(&y, b + i, sizeof y);
-    std::memcpy(a + i, &y, sizeof y);
-    std::memcpy(b + i, &x, sizeof x);
-  }
-  for (; i + sizeof(uint32_t) <= n; i += sizeof(uint32_t)) {
-    uint32_t x, y;
-    std::memcpy(&x, a + i, sizeof x);
-    std::memcpy(&y, b + i, sizeof y);
-    std::memcpy(a + i, &y, sizeof y);
-    std::memcpy(b + i, &x, sizeof x);
-  }
   static_assert(n % sizeof(uint32_t) == 0, "parts are whole 4-byte words");
+  size_t i = 0;
+  SwapWords<Bytes16>(a, b, i, n);
+  SwapWords<uint64_t>(a, b, i, n);
+  SwapWords<uint32_t>(a, b, i, n);
 }
 
 // ThreadState::Unlink and LinkInto, as V8 inlines them.
@@ -1378,6 +1372,8 @@ bool V8Handoff::SwapPartsChecked(char* archive) {
     std::abort();
   }
   ArchiveParts<Sizes>(live_after);
+  sent_debug_ = nullptr;  // pointed into the oracle's buffers; only a split hand-off uses them
+  sent_stack_guard_ = nullptr;
   for (size_t i = 0; i < n; i++) {
     if (archive[i] != live_before[i] || live_after[i] != archive_before[i]) {
       std::fprintf(stderr, "switchyard: SWITCHYARD_CHECK_SWAP: byte %zu of %zu: archive %s, live state %s\n", i, n,

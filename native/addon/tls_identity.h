@@ -102,11 +102,13 @@ inline void TlsWriteIdentity(uint8_t* live, const TlsLayout& layout, const TlsId
 // ThreadManager's in-use list (where the GC visits archived threads) and
 // keeps the big lock; the receiver restores its own state from its
 // ThreadState and becomes the lock's owner. Debug's part is restored only
-// when it differs from the live one, and then through V8's RestoreDebug. The
-// execution-access lock (which StackGuard interrupt requests from other
-// threads take) is held from the sender's archive to the receiver's restore,
-// as V8 holds it across its own archive + restore, so no interrupt lands in
-// the gap.
+// when it differs from the live one, and then through V8's RestoreDebug.
+// V8 holds the execution-access lock (which StackGuard interrupt requests
+// from other threads take) across its own archive + restore; the hand-off
+// does too where either side has interrupt state, and otherwise swaps only
+// the stack limits without it, leaving the interrupt state live
+// (ArchiveStackGuard, SwapStackLimits). Such a hand-off is one step (Swap):
+// the sender exchanges the receiver's archive with the live state.
 //
 // Needs internals that are not API: the exported symbols (official builds
 // up to Node 22) and a few field offsets, all read from the running
