@@ -299,11 +299,12 @@ class TlsBackend final : public Backend {
       handoff_->ArchiveAndUnlock();
       return kWakeUnlocked;
     }
+    void* self_per_thread = PerThread(self);
+    const int32_t self_id = ThreadId(live);
     void* receiver_per_thread = receiver != nullptr ? receiver->per_thread : native_per_thread_;
-    if (receiver_per_thread != nullptr &&
-        handoff_->Swap(PerThread(self), ThreadId(live), receiver_per_thread, receiver_id))
+    if (receiver_per_thread != nullptr && handoff_->Swap(self_per_thread, self_id, receiver_per_thread, receiver_id))
       return kWakeSwapped;
-    handoff_->Archive(PerThread(self), ThreadId(live));
+    handoff_->Archive(self_per_thread, self_id);
     return kWakeHeld;
   }
 

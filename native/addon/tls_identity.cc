@@ -257,7 +257,6 @@ bool Discover(v8::Isolate* isolate, std::string* error) {
     return false;
   }
 
-  g_layout.size = main_block.memsz;
   g_layout.thread_id_offset = id_off;
   g_layout.stack_start_offset = ss_off;
   return true;
@@ -1149,6 +1148,10 @@ bool V8Handoff::SetsStackStart() const { return g_handoff.set_stack_start != nul
 
 void V8Handoff::SetStackStart(void* start) { g_handoff.set_stack_start(isolate_ + g_handoff.iso_heap, start); }
 
+bool V8Handoff::SenderNeedsLock() const {
+  return g_handoff.sg_flags == 0 || Field<void*>(stack_guard_ + kStackGuardThreadLocal, g_handoff.sg_scopes) != nullptr;
+}
+
 void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   const HandoffOps& o = g_handoff;
   split_handoffs_.fetch_add(1, std::memory_order_relaxed);
@@ -1163,7 +1166,7 @@ void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   LinkAfter(Field<char*>(tm_, kTmInUseAnchor), state);
   // The execution-access lock, held until the receiver's Restore, only
   // where the sender is inside an InterruptsScope (see SwapStackLimits).
-  locked_ = o.sg_flags == 0 || Field<void*>(stack_guard_ + kStackGuardThreadLocal, o.sg_scopes) != nullptr;
+  locked_ = SenderNeedsLock();
   if (locked_) o.rmutex_lock(break_access_);
   char* to = Field<char*>(state, o.state_data);
   WithPartSizes(o.sizes, [&](auto sizes) { ArchiveParts<decltype(sizes)>(to); });
@@ -1349,6 +1352,24 @@ bool V8Handoff::Swap(void* sender_per_thread, int32_t sender_id, void* receiver_
   return true;
 }
 
+namespace {
+
+// Where each part starts in an archive (ArchiveParts' order), and its end,
+// for constant part sizes.
+template <class Sizes>
+struct PartOffsets {
+  static constexpr size_t kHsd = static_cast<size_t>(Sizes::HsiHead(g_handoff));
+  static constexpr size_t kIsolate = kHsd + static_cast<size_t>(Sizes::Hsd(g_handoff));
+  static constexpr size_t kReloc = kIsolate + static_cast<size_t>(Sizes::Isolate(g_handoff));
+  static constexpr size_t kStackGuard = kReloc + static_cast<size_t>(Sizes::Reloc(g_handoff));
+  static constexpr size_t kDebug = kStackGuard + static_cast<size_t>(Sizes::StackGuard(g_handoff));
+  static constexpr size_t kRegExp = kDebug + static_cast<size_t>(Sizes::Debug(g_handoff));
+  static constexpr size_t kBoot = kRegExp + static_cast<size_t>(Sizes::RegExp(g_handoff));
+  static constexpr size_t kEnd = kBoot + static_cast<size_t>(Sizes::Boot(g_handoff));
+};
+
+}  // namespace
+
 // SWITCHYARD_CHECK_SWAP=1 (tests): each swap is checked against what
 // Archive + Restore would have done, with ArchiveParts as the oracle: the
 // receiver's archive must now hold what Archive would have written for the
@@ -1356,10 +1377,7 @@ bool V8Handoff::Swap(void* sender_per_thread, int32_t sender_id, void* receiver_
 // Archive writes for it now equals the archive before), byte for byte.
 template <class Sizes>
 bool V8Handoff::SwapPartsChecked(char* archive) {
-  constexpr size_t n = static_cast<size_t>(Sizes::HsiHead(g_handoff) + Sizes::Hsd(g_handoff) +
-                                           Sizes::Isolate(g_handoff) + Sizes::Reloc(g_handoff) +
-                                           Sizes::StackGuard(g_handoff) + Sizes::Debug(g_handoff) +
-                                           Sizes::RegExp(g_handoff) + Sizes::Boot(g_handoff));
+  constexpr size_t n = PartOffsets<Sizes>::kEnd;
   // V8's archive of a static RegExp stack is not a copy (Swap declines).
   if (regexp_stack_[g_handoff.regexp_owns] == 0) return SwapParts<Sizes>(archive);
   char live_before[n], archive_before[n], live_after[n];
@@ -1390,18 +1408,16 @@ bool V8Handoff::SwapPartsChecked(char* archive) {
 template <class Sizes>
 __attribute__((always_inline)) inline bool V8Handoff::SwapParts(char* archive) {
   const HandoffOps& o = g_handoff;
-  constexpr size_t hsi_head = Sizes::HsiHead(g_handoff), hsd = Sizes::Hsd(g_handoff);
-  constexpr size_t at_isolate = hsi_head + hsd, at_reloc = at_isolate + Sizes::Isolate(g_handoff);
-  constexpr size_t at_sg = at_reloc + Sizes::Reloc(g_handoff), at_debug = at_sg + Sizes::StackGuard(g_handoff);
-  constexpr size_t at_regexp = at_debug + Sizes::Debug(g_handoff), at_boot = at_regexp + Sizes::RegExp(g_handoff);
+  using At = PartOffsets<Sizes>;
+  constexpr size_t hsi_head = At::kHsd, hsd = At::kIsolate - At::kHsd;
   char* live_sg = stack_guard_ + kStackGuardThreadLocal;
-  char* sg = archive + at_sg;
+  char* sg = archive + At::kStackGuard;
   // Lock-free only (see ArchiveStackGuard and RestoreStackGuard), V8's
   // archive of the RegExp stack a copy only where it is already dynamic,
   // and Debug's restore nothing to do only where the parts are equal.
-  if (o.sg_flags == 0 || Field<void*>(live_sg, o.sg_scopes) != nullptr || !NothingPending(sg, o)) return false;
+  if (SenderNeedsLock() || !NothingPending(sg, o)) return false;
   if (regexp_stack_[o.regexp_owns] == 0) return false;
-  if (!SameWords(archive + at_debug, debug_ + o.debug_part.offset, Sizes::Debug(g_handoff))) return false;
+  if (!SameWords(archive + At::kDebug, debug_ + o.debug_part.offset, At::kRegExp - At::kDebug)) return false;
 
   // The implementer, whose own HandleScopeData copy and the isolate's both
   // take the archived one, which takes the isolate's.
@@ -1411,15 +1427,15 @@ __attribute__((always_inline)) inline bool V8Handoff::SwapParts(char* archive) {
   std::memcpy(isolate_ + o.iso_hsd, archive + hsi_head, hsd);
   std::memcpy(hsi_ + hsi_head, archive + hsi_head, hsd);
   std::memcpy(archive + hsi_head, hsd_live, hsd);
-  SwapBytes<Sizes::Isolate(g_handoff)>(isolate_ + o.isolate_part.offset, archive + at_isolate);
-  SwapBytes<Sizes::Reloc(g_handoff)>(isolate_ + o.reloc_part.offset, archive + at_reloc);
+  SwapBytes<At::kReloc - At::kIsolate>(isolate_ + o.isolate_part.offset, archive + At::kIsolate);
+  SwapBytes<At::kStackGuard - At::kReloc>(isolate_ + o.reloc_part.offset, archive + At::kReloc);
   // The StackGuard: the receiver's limits in, the sender's out as V8 would
   // archive them with nothing pending (the interrupt state stays live).
   const uintptr_t real_js = Field<uintptr_t>(live_sg, kRealJsLimit), real_c = Field<uintptr_t>(live_sg, kRealCLimit);
   SwapStackLimits(live_sg, Field<uintptr_t>(sg, kRealJsLimit), Field<uintptr_t>(sg, kRealCLimit), o.sg_flags);
   ArchiveLimitsOnly(sg, real_js, real_c, Sizes::StackGuard(g_handoff));
-  SwapBytes<Sizes::RegExp(g_handoff)>(regexp_stack_ + o.regexp_part.offset, archive + at_regexp);
-  SwapBytes<Sizes::Boot(g_handoff)>(bootstrapper_ + o.boot_part.offset, archive + at_boot);
+  SwapBytes<At::kBoot - At::kRegExp>(regexp_stack_ + o.regexp_part.offset, archive + At::kRegExp);
+  SwapBytes<At::kEnd - At::kBoot>(bootstrapper_ + o.boot_part.offset, archive + At::kBoot);
   return true;
 }
 

@@ -25,7 +25,6 @@ namespace switchyard {
 constexpr size_t kMaxTlsBlock = 4096;
 
 struct TlsLayout {
-  size_t size = 0;               // PT_TLS p_memsz of the executable
   size_t thread_id_offset = 0;   // int32 slot: V8 ThreadId (0 = not assigned yet)
   size_t stack_start_offset = 0; // pointer slot: cached v8::base::Stack::GetStackStart()
 };
@@ -197,6 +196,9 @@ class V8Handoff {
   template <class Sizes>
   bool SwapPartsChecked(char* archive);
   static void SwapStackLimits(char* live, uintptr_t real_js, uintptr_t real_c, int32_t flags_at);
+  // Whether the sender must hand over under the execution-access lock: the
+  // lock-free way is unknown here, or it is inside an InterruptsScope.
+  bool SenderNeedsLock() const;
   char* isolate_ = nullptr;
   char* tm_ = nullptr;  // ThreadManager
   char* hsi_ = nullptr;
