@@ -2,6 +2,7 @@
  * Loads the native addon (build/Release or prebuilds/, via node-gyp-build)
  * from the package root and types its surface. Only lib/ talks to it.
  */
+import { executionAsyncResource } from 'async_hooks';
 import * as fs from 'fs';
 import * as path from 'path';
 import { makeNativeError } from './errors';
@@ -65,6 +66,14 @@ export interface NativeBinding {
   /** yield through N-API (slower than NativeFiber.yield) */
   yield(value: unknown): unknown;
   setErrorFactory(factory: (code: string, message: string) => Error): void;
+  /**
+   * How fibers keep their own async context: 'ids+cped' (async-id stack and
+   * V8's continuation-preserved embedder data, Node 22+), 'ids' (Node 20),
+   * or what is left with the reason the async-id stack is not switched.
+   */
+  readonly asyncContext?: string;
+  /** async_hooks.executionAsyncResource, for frames a fiber pushed itself */
+  setResourceReader?(reader: () => object): void;
   stats(): NativeStats;
   inFiber(): boolean;
 }
@@ -103,6 +112,7 @@ function load(): NativeBinding {
     );
   }
   binding.setErrorFactory(makeNativeError);
+  binding.setResourceReader?.(executionAsyncResource);
   return binding;
 }
 

@@ -63,6 +63,18 @@ Napi::Value SetErrorFactory(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// setResourceReader(async_hooks.executionAsyncResource): how the fiber side
+// reads the resource of a frame it pushed itself (async_context.h).
+Napi::Value SetResourceReader(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsFunction()) {
+    Napi::TypeError::New(env, "setResourceReader takes a function").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  AddonData::Get(env)->runtime->async_context()->SetResourceReader(ToV8(info[0]).As<v8::Function>());
+  return env.Undefined();
+}
+
 Napi::Value Stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData* data = AddonData::Get(env);
@@ -149,6 +161,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("yield", Napi::Function::New<FiberYield>(env, "yield"));
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
   exports.Set("stats", Napi::Function::New<Stats>(env, "stats"));
+  exports.Set("setResourceReader", Napi::Function::New<SetResourceReader>(env, "setResourceReader"));
+  exports.Set("asyncContext", Napi::String::New(env, data->runtime->async_context()->Mode()));
   exports.Set("inFiber", Napi::Function::New<InFiber>(env, "inFiber"));
   exports.Set("defaultStackSize", Napi::Number::New(env, static_cast<double>(kDefaultStackSize)));
   exports.Set("minStackSize", Napi::Number::New(env, static_cast<double>(kMinStackSize)));

@@ -21,7 +21,9 @@ FiberCore::FiberCore(FiberRuntime* runtime, v8::Local<v8::Context> context,
     : runtime_(runtime),
       context_(runtime->isolate(), context),
       body_(runtime->isolate(), body),
-      stack_size_(stack_size) {}
+      stack_size_(stack_size) {
+  runtime->async_context()->Init(&async_context);
+}
 
 FiberCore::~FiberCore() {
   context_.Reset();
@@ -35,6 +37,7 @@ void FiberCore::RunBody() {
   v8::Local<v8::Context> context = context_.Get(isolate);
   v8::Context::Scope context_scope(context);
   v8::TryCatch try_catch(isolate);
+  runtime_->async_context()->Enter(&async_context);
 
   v8::Local<v8::Value> arg = v8::Local<v8::Value>::New(isolate, in_value);
   in_value.Clear();
@@ -42,6 +45,7 @@ void FiberCore::RunBody() {
   body_.Reset();  // the body may be collected while the fiber runs
 
   v8::MaybeLocal<v8::Value> result = body->Call(context, v8::Undefined(isolate), 1, &arg);
+  runtime_->async_context()->Leave(&async_context, /*ending=*/true);
   if (!result.IsEmpty()) {
     out_mode = OutMode::kReturned;
     final_value.Reset(isolate, result.ToLocalChecked());
@@ -55,7 +59,10 @@ void FiberCore::RunBody() {
 }
 
 FiberRuntime::FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backend)
-    : isolate_(isolate), backend_(std::move(backend)), flags_(backend_->microtask_flags()) {}
+    : isolate_(isolate),
+      backend_(std::move(backend)),
+      async_(isolate, isolate->GetCurrentContext()),
+      flags_(backend_->microtask_flags()) {}
 
 FiberRuntime::~FiberRuntime() {
   queue_context_.Reset();
@@ -216,6 +223,15 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     }
   }
 
+  // The async context: the fiber side takes its own along (Leave here,
+  // Enter once resumed); the resumer keeps its CPED across the resume.
+  v8::Local<CpedData> resumer_cped;
+  if (in) {
+    resumer_cped = async_.CurrentCped();
+  } else {
+    async_.Leave(&fiber->async_context, /*ending=*/false);
+  }
+
   (backend_.get()->*(in ? &Backend::SwitchIn : &Backend::SwitchOut))(fiber, next);
 
   // The value handed over is a handle in the other side's handle scope: that
@@ -225,6 +241,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
   // it is used where it is instead of being copied into this scope.
   if (!in) {
     // Resumed (current_ == fiber again, set by the new resumer).
+    async_.Enter(&fiber->async_context);
     v8::Local<v8::Value> v = fiber->in_value;
     fiber->in_value.Clear();
     return fiber->in_mode == InMode::kThrow ? Outcome::Throw(v) : Outcome::Value(v);
@@ -232,6 +249,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
 
   // Back from the fiber we resumed or, when it transferred, from the fiber
   // that took its place: the one that was running until now.
+  async_.RestoreCped(resumer_cped);
   fiber = current_;
   depth_--;
   current_ = fiber->resumer_;
@@ -247,6 +265,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     case OutMode::kReturned:
     case OutMode::kThrew: {
       fiber->state_ = FiberState::kDone;
+      async_.Destroy(&fiber->async_context);
       backend_->Release(fiber);
       v8::Local<v8::Value> v = fiber->final_value.Get(isolate_);
       fiber->final_value.Reset();
@@ -254,6 +273,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     }
     case OutMode::kTerminated:
       fiber->state_ = FiberState::kDone;
+      async_.Destroy(&fiber->async_context);
       backend_->Release(fiber);
       return Outcome{Outcome::kTerminated, {}, FailureCode::kNone, nullptr};
   }

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <memory>
 
+#include "async_context.h"
 #include "backend.h"
 
 namespace switchyard {
@@ -55,6 +56,9 @@ class FiberCore {
 
   // Backend-private resources (a carrier for the tls backend).
   void* backend_data = nullptr;
+
+  // The async context the body runs in (async_context.h).
+  FiberAsyncContext async_context;
 
   // Transfer slots. in_value/out_value (while yielded) are handles owned by
   // the other side's handle scope, which is archived, not destroyed, while
@@ -103,6 +107,7 @@ class FiberRuntime {
   Backend* backend() const { return backend_.get(); }
   FiberCore* current() const { return current_; }
   size_t depth() const { return depth_; }
+  AsyncContextSwitch* async_context() { return &async_; }
 
   // Fiber side: suspend the current fiber, handing `value` to its resumer.
   Outcome Yield(v8::Local<v8::Value> value);
@@ -131,6 +136,7 @@ class FiberRuntime {
 
   v8::Isolate* isolate_;
   std::unique_ptr<Backend> backend_;
+  AsyncContextSwitch async_;
   const MicrotaskFlags* flags_;  // nullptr: the microtask check asks the queues
   FiberCore* current_ = nullptr;
   size_t depth_ = 0;  // nesting of fibers on this thread

@@ -8,11 +8,14 @@
   "variables": {
     "switchyard_addon_sources": [
       "native/addon/addon.cc",
+      "native/addon/async_context.cc",
       "native/addon/cped_guard.cc",
+      "native/addon/elf_symbols.cc",
       "native/addon/fiber_binding.cc",
       "native/addon/fiber_core.cc",
       "native/addon/fiber_stack.cc",
       "native/addon/microtask_flags.cc",
+      "native/addon/node_async_ids.cc",
       "native/addon/straight_copy.cc",
       "native/addon/threads_backend.cc",
       "native/addon/tls_backend.cc",

@@ -1,0 +1,119 @@
+// elf_symbols.cc: see elf_symbols.h.
+#include "elf_symbols.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+namespace switchyard {
+
+namespace {
+
+#if UINTPTR_MAX == 0xffffffffffffffffu
+using Ehdr = Elf64_Ehdr;
+using Shdr = Elf64_Shdr;
+using Sym = Elf64_Sym;
+#else
+using Ehdr = Elf32_Ehdr;
+using Shdr = Elf32_Shdr;
+using Sym = Elf32_Sym;
+#endif
+
+// The executable's load bias: 0 for a non-PIE executable (official Node
+// builds), the mapping offset for a PIE one. The first object
+// dl_iterate_phdr reports is the executable.
+int FirstObjectBias(struct dl_phdr_info* info, size_t, void* out) {
+  *static_cast<uintptr_t*>(out) = static_cast<uintptr_t>(info->dlpi_addr);
+  return 1;
+}
+
+// A read-only mapping of a whole file, unmapped when it goes out of scope.
+struct MappedFile {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  ~MappedFile() {
+    if (data != nullptr) munmap(const_cast<uint8_t*>(data), size);
+  }
+};
+
+bool MapFile(const char* path, MappedFile* out, std::string* error) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = std::string("cannot open ") + path;
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(Ehdr))) {
+    close(fd);
+    *error = std::string(path) + " is too small to be an ELF file";
+    return false;
+  }
+  void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) {
+    *error = std::string("cannot map ") + path;
+    return false;
+  }
+  out->data = static_cast<const uint8_t*>(p);
+  out->size = static_cast<size_t>(st.st_size);
+  return true;
+}
+
+bool InFile(const MappedFile& f, uint64_t offset, uint64_t length) {
+  return offset <= f.size && length <= f.size - offset;
+}
+
+}  // namespace
+
+bool ElfFindSymbols(const char* const* names, uintptr_t* addresses, size_t count, std::string* error) {
+  for (size_t i = 0; i < count; i++) addresses[i] = 0;
+  MappedFile file;
+  if (!MapFile("/proc/self/exe", &file, error)) return false;
+  const auto* eh = reinterpret_cast<const Ehdr*>(file.data);
+  if (std::memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 || eh->e_shentsize != sizeof(Shdr) ||
+      !InFile(file, eh->e_shoff, uint64_t{eh->e_shnum} * sizeof(Shdr))) {
+    *error = "the executable is not an ELF file of this word size";
+    return false;
+  }
+  const auto* sections = reinterpret_cast<const Shdr*>(file.data + eh->e_shoff);
+  const Shdr* symtab = nullptr;
+  for (unsigned i = 0; i < eh->e_shnum; i++) {
+    if (sections[i].sh_type == SHT_SYMTAB) symtab = &sections[i];
+  }
+  if (symtab == nullptr || symtab->sh_link >= eh->e_shnum) {
+    *error = "the executable has no .symtab (stripped)";
+    return false;
+  }
+  const Shdr* strtab = &sections[symtab->sh_link];
+  if (!InFile(file, symtab->sh_offset, symtab->sh_size) || !InFile(file, strtab->sh_offset, strtab->sh_size)) {
+    *error = "the executable's .symtab lies outside the file";
+    return false;
+  }
+  uintptr_t bias = 0;
+  dl_iterate_phdr(FirstObjectBias, &bias);
+
+  const auto* syms = reinterpret_cast<const Sym*>(file.data + symtab->sh_offset);
+  const size_t nsyms = symtab->sh_size / sizeof(Sym);
+  const char* strings = reinterpret_cast<const char*>(file.data + strtab->sh_offset);
+  size_t left = count;
+  for (size_t s = 0; s < nsyms && left > 0; s++) {
+    const Sym& sym = syms[s];
+    if (sym.st_value == 0 || sym.st_name >= strtab->sh_size || sym.st_shndx == SHN_UNDEF) continue;
+    const char* name = strings + sym.st_name;
+    for (size_t i = 0; i < count; i++) {
+      if (addresses[i] == 0 && std::strcmp(name, names[i]) == 0) {
+        addresses[i] = bias + static_cast<uintptr_t>(sym.st_value);
+        left--;
+        break;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace switchyard

@@ -1,0 +1,26 @@
+// elf_symbols.h: addresses of functions and objects of the running
+// executable that its dynamic symbol table does not export.
+//
+// Official Node binaries are not stripped: the ELF `.symtab` of the `node`
+// executable names internal C++ functions (node::AsyncHooks's, V8's
+// ThreadManager's) that dlsym cannot see. This reads that table once from
+// /proc/self/exe (mapped read-only, only the pages of the two tables are
+// touched) and answers lookups by mangled name.
+#ifndef SWITCHYARD_ADDON_ELF_SYMBOLS_H
+#define SWITCHYARD_ADDON_ELF_SYMBOLS_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace switchyard {
+
+// For each of `count` mangled names, its run-time address in the running
+// executable (load bias applied), or 0 where the name is absent. False, with
+// *error set, when the executable's symbol table cannot be read at all
+// (stripped, not ELF, unreadable); then every address is 0.
+bool ElfFindSymbols(const char* const* names, uintptr_t* addresses, size_t count, std::string* error);
+
+}  // namespace switchyard
+
+#endif
