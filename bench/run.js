@@ -60,6 +60,7 @@ const BASELINES = {
   'native.spawn_run_finish': ['native.boost.make_fcontext.start_finish'],
   'native.memory.idle_coroutine_rss': [],
   'js.fiber.roundtrip': ['js.generator.next', 'js.napi.noop'],
+  'js.fiber.roundtrip.store': ['js.fiber.roundtrip'],
   'js.fiber.channel.oneway': ['js.promise_channel.oneway'],
   'js.fiber.wait_resolved': ['js.await.resolved'],
   'js.fiber.spawn_run_finish': ['js.generator.create_run_finish'],

@@ -196,6 +196,30 @@ const CASES = [
     },
   },
   {
+    name: 'js.fiber.roundtrip.store',
+    note: 'the same round trip with an AsyncLocalStorage store active, set by the resumer and by the fiber (each side keeps its own)',
+    setup() {
+      const Fiber = api('Fiber');
+      if (typeof Fiber === 'string') return Fiber;
+      const { AsyncLocalStorage } = require('async_hooks');
+      const als = new AsyncLocalStorage();
+      const f = als.run({ side: 'creator' }, () =>
+        new Fiber(() => {
+          als.enterWith({ side: 'fiber' });
+          let v = 0;
+          for (;;) v = Fiber.yield(v + 1);
+        }),
+      );
+      als.enterWith({ side: 'resumer' });
+      f.resume(0);
+      return (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += f.resume(i);
+        sink += s;
+      };
+    },
+  },
+  {
     name: 'js.fiber.roundtrip.addon',
     note: 'the addon\'s NativeFiber.resume() + yield directly, without lib/fiber.ts (what the JS wrapper costs)',
     setup() {

@@ -93,6 +93,12 @@ void AsyncContextSwitch::Leave(FiberAsyncContext* fiber, bool ending) {
   if (fiber->cped != cped) fiber->cped.Reset(isolate_, cped);
 #endif
   if (ids_ == nullptr || !fiber->initialized) return;
+  // Nearly always its own frame is on top: nothing else to keep.
+  if (ids_->ExecutionId() == fiber->base.async_id) {
+    ids_->Pop(fiber->base.async_id);
+    if (!fiber->pushed.empty()) fiber->pushed.clear();
+    return;
+  }
   // Frames above the base one are the fiber's own (pushed by its code since
   // it woke): keep them, top first, unless the body is over.
   std::vector<AsyncFrame> above;

@@ -153,7 +153,7 @@ std::unique_ptr<NodeAsyncIds> NodeAsyncIds::Find(v8::Isolate* isolate, v8::Local
     *why = "node::AsyncHooks not found inside node::Environment";
     return nullptr;
   }
-  std::unique_ptr<NodeAsyncIds> ids(new NodeAsyncIds(isolate, reinterpret_cast<void*>(at), flavor));
+  std::unique_ptr<NodeAsyncIds> ids(new NodeAsyncIds(isolate, reinterpret_cast<void*>(at), flavor, s.push[flavor], s.pop));
   if (!ids->FindFields(why)) return nullptr;
   return ids;
 }
@@ -239,9 +239,6 @@ bool NodeAsyncIds::FindFields(std::string* why) {
   return true;
 }
 
-double NodeAsyncIds::ExecutionId() const { return id_fields_[0]; }
-double NodeAsyncIds::TriggerId() const { return id_fields_[1]; }
-
 void NodeAsyncIds::PushNative(AsyncFrame* frame) { Push(frame, true); }
 
 void NodeAsyncIds::PushScript(v8::Local<v8::Context> context, AsyncFrame* frame) {
@@ -263,7 +260,7 @@ v8::MaybeLocal<v8::Object> NodeAsyncIds::ScriptResource(v8::Local<v8::Context> c
 }
 
 void NodeAsyncIds::Push(AsyncFrame* frame, bool with_resource) {
-  uintptr_t fn = Symbols().push[push_flavor_];
+  const uintptr_t fn = push_;
   switch (kPushFlavors[push_flavor_].flavor) {
     case PushFlavor::kLocal: {
       // the Local by value is the handle slot's address (empty: none)
@@ -285,6 +282,6 @@ void NodeAsyncIds::Push(AsyncFrame* frame, bool with_resource) {
   }
 }
 
-bool NodeAsyncIds::Pop(double async_id) { return reinterpret_cast<PopFunction>(Symbols().pop)(hooks_, async_id); }
+bool NodeAsyncIds::Pop(double async_id) { return reinterpret_cast<PopFunction>(pop_)(hooks_, async_id); }
 
 }  // namespace switchyard

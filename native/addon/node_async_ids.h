@@ -40,8 +40,8 @@ class NodeAsyncIds {
   // nullptr, with *why, where any piece is missing or fails its probe.
   static std::unique_ptr<NodeAsyncIds> Find(v8::Isolate* isolate, v8::Local<v8::Context> context, std::string* why);
 
-  double ExecutionId() const;
-  double TriggerId() const;
+  double ExecutionId() const { return id_fields_[0]; }
+  double TriggerId() const { return id_fields_[1]; }
   uint32_t Depth() const { return fields_[stack_length_index_]; }
 
   // Pushes `frame` the way MakeCallback does: Node keeps a reference to its
@@ -59,13 +59,16 @@ class NodeAsyncIds {
   bool Pop(double async_id);
 
  private:
-  NodeAsyncIds(v8::Isolate* isolate, void* hooks, int push_flavor) : isolate_(isolate), hooks_(hooks), push_flavor_(push_flavor) {}
+  NodeAsyncIds(v8::Isolate* isolate, void* hooks, int push_flavor, uintptr_t push, uintptr_t pop)
+      : isolate_(isolate), hooks_(hooks), push_flavor_(push_flavor), push_(push), pop_(pop) {}
   bool FindFields(std::string* why);
   void Push(AsyncFrame* frame, bool with_resource);
 
   v8::Isolate* isolate_;
   void* hooks_;  // the environment's node::AsyncHooks
   int push_flavor_;
+  uintptr_t push_;  // node::AsyncHooks::push_async_context, of that flavor
+  uintptr_t pop_;   // node::AsyncHooks::pop_async_context
   const double* id_fields_ = nullptr;      // [execution id, trigger id, ...]
   const uint32_t* fields_ = nullptr;       // counters, the stack length among them
   int stack_length_index_ = -1;
