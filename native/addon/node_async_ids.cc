@@ -2,7 +2,6 @@
 #include "node_async_ids.h"
 
 #include <node.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -75,13 +74,18 @@ const ProcessSymbols& Symbols() {
   return symbols;
 }
 
-// Copies [address, address + bytes) into `out` through process_vm_readv,
-// which reports a fault (an unmapped page past an object) instead of taking
-// it. False where any of it is unreadable.
+// Copies [address, address + bytes) into `out` by writing it into a pipe:
+// the kernel (or qemu-user, which has no process_vm_readv) reports an
+// unreadable page past an object as EFAULT instead of faulting. False where
+// any of it is unreadable.
 bool ReadMemory(uintptr_t address, void* out, size_t bytes) {
-  iovec local{out, bytes};
-  iovec remote{reinterpret_cast<void*>(address), bytes};
-  return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(bytes);
+  int fds[2];
+  if (bytes > 65536 || pipe(fds) != 0) return false;
+  const bool ok = write(fds[1], reinterpret_cast<const void*>(address), bytes) == static_cast<ssize_t>(bytes) &&
+                  read(fds[0], out, bytes) == static_cast<ssize_t>(bytes);
+  close(fds[0]);
+  close(fds[1]);
+  return ok;
 }
 
 // Where the word `value` is stored in [start, start + bytes), 0 if nowhere.
