@@ -143,11 +143,19 @@ class FiberImpl implements FibersFiber {
   }
 
   static yield(value?: unknown): unknown {
+    // The fiber object is looked at in a helper, so that no frame of the
+    // suspended stack refers to it: a fiber nobody else refers to can then
+    // be collected while it is suspended (fibers unwinds such fibers).
+    const zombie = FiberImpl.#zombieOfRunning();
+    if (zombie !== undefined) throw zombie;
+    if (arguments.length > 1) throw new TypeError('yield() expects 1 or no arguments');
+    return CoreFiber.yield(value);
+  }
+
+  static #zombieOfRunning(): Error | undefined {
     const self = runningCompatFiber();
     if (self === undefined) throw new Error('yield() called with no fiber running');
-    if (arguments.length > 1) throw new TypeError('yield() expects 1 or no arguments');
-    if (self.#zombie !== undefined) throw self.#zombie;
-    return CoreFiber.yield(value);
+    return self.#zombie;
   }
 
   static get current(): FiberImpl | undefined {
