@@ -56,3 +56,23 @@ test('README: the Node example prints the output the README shows', () => {
   expect(r.status).toBe(0);
   expect(r.stdout).toBe(output('node'));
 });
+
+test("README: the fibers example runs unchanged with the shim installed as `fibers`", () => {
+  const { lang, code } = example('fibers');
+  expect(lang).toBe('js');
+  const dir = path.join(ROOT, 'build-test', 'readme-fibers');
+  const modules = path.join(dir, 'node_modules');
+  fs.mkdirSync(modules, { recursive: true });
+  const link = path.join(modules, 'switchyard');
+  if (!fs.existsSync(link)) fs.symlinkSync(ROOT, link, 'dir');
+  // packages/switchyard-fibers as `npm install fibers@npm:switchyard-fibers` lays it out
+  // (a copy: through a symlink, its require('switchyard/...') would look beside the repo)
+  const shim = path.join(ROOT, 'packages', 'switchyard-fibers');
+  fs.rmSync(path.join(modules, 'fibers'), { recursive: true, force: true });
+  fs.cpSync(shim, path.join(modules, 'fibers'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'example.js'), code);
+  const r = spawnSync(process.execPath, ['example.js'], { cwd: dir, encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe(output('fibers'));
+});

@@ -56,13 +56,21 @@ export function compilerFreeBin(dir: string): string {
 
 /** install the tarball into a new project dir with the given PATH */
 export function installTarball(tarball: string, project: string, PATH: string): SpawnSyncReturns<string> {
+  return installPackages([tarball], project, PATH);
+}
+
+/**
+ * `npm install <specs...>` (tarballs, `name@file:tarball` aliases) into a new
+ * project dir with the given PATH; `npmArgs` are added (e.g. `--offline`).
+ */
+export function installPackages(specs: string[], project: string, PATH: string, npmArgs: string[] = []): SpawnSyncReturns<string> {
   fs.mkdirSync(project, { recursive: true });
   fs.writeFileSync(path.join(project, 'package.json'), '{"name":"consumer","version":"1.0.0","private":true}\n');
   const env: NodeJS.ProcessEnv = { ...process.env, PATH };
   // the repo's own setting (e.g. PREBUILDS_ONLY from test runners) must not leak into a user's install
   delete env.PREBUILDS_ONLY;
   for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
-  return spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts', tarball], {
+  return spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--foreground-scripts', ...npmArgs, ...specs], {
     cwd: project,
     env,
     encoding: 'utf8',

@@ -1,0 +1,2 @@
+import Fiber = require('switchyard/fibers');
+export = Fiber;

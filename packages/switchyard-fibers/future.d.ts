@@ -1,0 +1,2 @@
+import Future = require('switchyard/future');
+export = Future;
