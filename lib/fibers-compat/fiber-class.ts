@@ -10,6 +10,7 @@
  * The names of things and the error messages are the ones fibers uses, so
  * code that matches on them keeps working.
  */
+import { AsyncLocalStorage } from 'async_hooks';
 import { Fiber as CoreFiber } from '../fiber';
 import { native } from '../native';
 
@@ -77,6 +78,8 @@ let poolSize = DEFAULT_POOL_SIZE;
 // fibers, and some fiber pools delete every own key when recycling one).
 class FiberImpl implements FibersFiber {
   readonly #fn: (value?: unknown) => unknown;
+  /** runs a function in the async context current when Fiber(fn) was called */
+  readonly #context: <R>(fn: () => R) => R;
   /** the core fiber of the current start; undefined while not started */
   #core: Carrier | undefined = undefined;
   /** set while reset() unwinds: every yield throws it at once */
@@ -84,6 +87,7 @@ class FiberImpl implements FibersFiber {
 
   constructor(fn: (value?: unknown) => unknown) {
     this.#fn = fn;
+    this.#context = AsyncLocalStorage.snapshot();
   }
 
   static isFiber(value: unknown): value is FiberImpl {
@@ -167,7 +171,8 @@ class FiberImpl implements FibersFiber {
   #start(passValue: boolean): Carrier {
     const fn = this.#fn;
     const body = passValue ? (first: unknown) => fn.call(globalThis, first) : () => fn.call(globalThis);
-    const core = new Carrier(this, body);
+    // every start runs in the context of Fiber(fn), as a callback bound to it
+    const core = this.#context(() => new Carrier(this, body));
     this.#core = core;
     return core;
   }

@@ -3,6 +3,7 @@
  * README and source define them (fibers' own suite runs in
  * fibers-suite.test.ts; these cover what it does not).
  */
+import { AsyncLocalStorage } from 'async_hooks';
 import { spawnSync } from 'child_process';
 import fc from 'fast-check';
 import * as path from 'path';
@@ -186,6 +187,25 @@ describe('run, yield and the life of a fiber', () => {
       return f.run();
     });
     expect(inCore.resume()).toBe(true);
+  });
+});
+
+describe('async context', () => {
+  test('every start runs in the context of Fiber(fn), whoever calls run(); the caller keeps its own', () => {
+    const als = new AsyncLocalStorage<string>();
+    const fiber = als.run('at Fiber(fn)', () =>
+      Fiber(() => {
+        const first = als.getStore();
+        als.enterWith('changed inside');
+        Fiber.yield(first);
+        return als.getStore();
+      }),
+    );
+    const seen = als.run('caller', () => [fiber.run(), als.getStore(), fiber.run(), als.getStore()]);
+    expect(seen).toEqual(['at Fiber(fn)', 'caller', 'changed inside', 'caller']);
+    // a finished fiber starts again in the same context
+    expect(als.run('another caller', () => fiber.run())).toBe('at Fiber(fn)');
+    fiber.reset();
   });
 });
 

@@ -22,12 +22,7 @@ const TIMEOUT_MS = process.env.SWITCHYARD_EMULATED_NODE ? 900_000 : 240_000;
  * They run as `test.failing`: when one starts passing, its jest test fails,
  * so that the entry is removed here. Never edit the vendored files instead.
  */
-const NEEDS_OTHER_PARTS: Record<string, string> = {
-  // async context per fiber (issue 16, item 3): today runInAsyncScope around
-  // a yield, resumed from a timer, aborts the process ("async hook stack has
-  // become corrupted" / "Assertion failed: (env_->execution_async_id()) == (0)")
-  'async-hooks.js': 'needs async context per fiber',
-};
+const NEEDS_OTHER_PARTS: Record<string, string> = {};
 
 /** `sha256sum` lines recorded when the suite was vendored. */
 function recordedSums(): Map<string, string> {
