@@ -39,8 +39,9 @@ const char *sy_strerror(int code);
 
 /* ---------------------------------------------------------------- stacks */
 
-/* A coroutine stack: usable region [base, base + size); an inaccessible
- * guard page lies just below base. Pages are committed lazily. */
+/* A coroutine stack: usable region [base, base + size); below base lies an
+ * inaccessible guard page (sy_stack_alloc) or, for an unguarded stack, a
+ * page nothing uses. Pages are committed lazily. */
 typedef struct sy_stack {
   void *base;
   size_t size;
@@ -52,6 +53,18 @@ int sy_stack_alloc(sy_stack *out, size_t size);
 /* returns the stack to this thread's pool, or unmaps it when the pool for
  * its size is full; clears *stack */
 void sy_stack_free(sy_stack *stack);
+/* A stack without a guard page, carved from a shared mapping (a slab of up
+ * to 64 MiB of stacks): each guarded stack costs the kernel two mappings
+ * and vm.max_map_count (65530 by default) caps a process near 32k of them,
+ * while unguarded ones take one mapping per slab. An overflow does not
+ * fault: the caller must detect it (a canary word at base, checked at each
+ * switch, as SY_CORO_NOGUARD coroutines do); the unused page below base
+ * only keeps a small overrun off the stack below. Pooled like guarded
+ * stacks (separately); free with sy_stack_free_unguarded, from any thread. */
+int sy_stack_alloc_unguarded(sy_stack *out, size_t size);
+void sy_stack_free_unguarded(sy_stack *stack);
+/* how many slabs (kernel mappings) the process's unguarded stacks use now */
+size_t sy_stack_slab_count(void);
 /* the page size stacks are rounded to */
 size_t sy_stack_page_size(void);
 /* how many stacks of this (rounded) size this thread's pool holds */
@@ -74,11 +87,12 @@ typedef void *(*sy_entry_fn)(void *arg);
 #define SY_STACK_DEFAULT ((size_t)64 * 1024)
 #define SY_STACK_MIN ((size_t)8 * 1024)
 
-/* Stack without a guard page: each guarded stack costs the kernel two
- * memory mappings, and vm.max_map_count (65530 by default on Linux) caps a
- * process at ~32k guarded stacks. Unguarded stacks merge into few mappings;
- * an overflow is then detected late, by a canary word at the stack's low
- * end checked whenever the coroutine switches out (report + abort). */
+/* Stack without a guard page (sy_stack_alloc_unguarded): each guarded
+ * stack costs the kernel two memory mappings, and vm.max_map_count (65530
+ * by default on Linux) caps a process at ~32k guarded stacks. Unguarded
+ * stacks share slab mappings; an overflow is then detected late, by a
+ * canary word at the stack's low end checked whenever the coroutine
+ * switches out (report + abort). */
 #define SY_CORO_NOGUARD 1u
 
 typedef struct sy_coro_attr {
