@@ -57,6 +57,10 @@ class Backend {
 
   virtual BackendStats Stats() const = 0;
 
+  // After Prepare returned false: what ran out, for the FiberResourceError
+  // (valid until the next Prepare).
+  virtual const char* ResourceError() const { return "could not allocate a stack for the fiber"; }
+
   // V8's per-thread microtask flags, where this backend found them (see
   // microtask_flags.h); nullptr otherwise.
   virtual const MicrotaskFlags* microtask_flags() const { return nullptr; }

@@ -7,13 +7,18 @@
  *            neighbour. That is two kernel mappings per stack, and Linux
  *            caps a process at vm.max_map_count mappings (65530 by default):
  *            about 32k guarded stacks.
- * unguarded  carved from slabs: one mapping holds many stacks (up to 64 MiB
- *            of them, at most 1024), each with a one-page gap below it that
- *            nothing uses, so 100,000 stacks take a few thousand mappings
- *            at most. Nothing faults on overflow: the user checks a canary
- *            (coro.c puts one at the low end of the stack), and the gap
- *            keeps a small overrun off the neighbour below. A slab is
- *            unmapped once none of its stacks is in use.
+ * slab       carved from slabs: one mapping holds many stacks (up to 64 MiB
+ *            of them, at most 1024), each with a one-page gap below it, so
+ *            100,000 stacks take a few thousand mappings at most. Where the
+ *            kernel has lightweight guard regions (Linux 6.13+,
+ *            MADV_GUARD_INSTALL: page-table markers that fault like
+ *            PROT_NONE without splitting the mapping) each gap becomes one,
+ *            and slab stacks are as guarded as the others
+ *            (sy_stack_slab_guarded). Elsewhere nothing faults on
+ *            overflow: the user checks a canary (coro.c puts one at the low
+ *            end of an SY_CORO_NOGUARD stack), and the unused gap keeps a
+ *            small overrun off the neighbour below. A slab is unmapped once
+ *            none of its stacks is in use.
  *
  * mmap + mprotect are two system calls and a TLB shootdown on unmap, so
  * freed stacks of either kind are kept in a small per-thread pool, one free
@@ -38,6 +43,9 @@
 #endif
 #ifndef MAP_STACK
 #define MAP_STACK 0
+#endif
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102 /* Linux 6.13 uapi; older kernels say EINVAL */
 #endif
 
 #define POOL_CLASSES 8
@@ -81,7 +89,7 @@ static pool_class *pool_find(size_t size, int guarded) {
   return NULL;
 }
 
-/* ---- slabs of unguarded stacks */
+/* ---- slabs of stacks */
 
 #define SLAB_BYTES ((size_t)64 << 20) /* stacks per slab: as many as fit, */
 #define SLAB_MAX_SLOTS 1024u          /* at most this many, at least one */
@@ -100,6 +108,8 @@ typedef struct slab {
 } slab;
 
 static char g_slab_lock;
+/* guard regions in the gaps: -1 not known yet (probed on the first slab), 0 no, 1 yes */
+static int g_slab_guards = -1;
 static slab **g_slabs;     /* every slab, by address */
 static size_t g_slab_count, g_slab_cap;
 static slab *g_open;       /* slabs with a free slot, any size */
@@ -165,6 +175,16 @@ static slab *slab_new(size_t size) {
     free(sl);
     return NULL;
   }
+  if (g_slab_guards != 0) {
+    int ok = 1;
+    for (size_t i = 0; i < slots && ok; i++) ok = madvise(map + i * stride, page, MADV_GUARD_INSTALL) == 0;
+    if (!ok && g_slab_guards == 1) { /* the kernel refused what it allowed before: out of memory */
+      munmap(map, slots * stride);
+      free(sl);
+      return NULL;
+    }
+    g_slab_guards = ok;
+  }
   sl->map = map;
   sl->stride = stride;
   sl->size = size;
@@ -216,6 +236,28 @@ static void slab_give_back(void *base, size_t size) {
     if (!sl->open) open_push(sl);
   }
   slab_unlock();
+}
+
+int sy_stack_slab_guarded(void) {
+  slab_lock();
+  if (g_slab_guards < 0) { /* probe on a one-page scratch mapping */
+    void *p = mmap(NULL, sy_stack_page_size(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) {
+      g_slab_guards = madvise(p, sy_stack_page_size(), MADV_GUARD_INSTALL) == 0;
+      munmap(p, sy_stack_page_size());
+    }
+  }
+  int on = g_slab_guards == 1;
+  slab_unlock();
+  return on;
+}
+
+int sy_stack_slab_set_guard_regions(int enabled) {
+  slab_lock();
+  int rc = g_slab_count ? SY_EBUSY : SY_OK;
+  if (rc == SY_OK) g_slab_guards = enabled ? -1 : 0;
+  slab_unlock();
+  return rc;
 }
 
 size_t sy_stack_slab_count(void) {
@@ -306,9 +348,9 @@ int sy_stack_alloc(sy_stack *out, size_t size) { return sy__stack_alloc(out, siz
 
 void sy_stack_free(sy_stack *stack) { sy__stack_free(stack, 1); }
 
-int sy_stack_alloc_unguarded(sy_stack *out, size_t size) { return sy__stack_alloc(out, size, 0); }
+int sy_stack_alloc_slab(sy_stack *out, size_t size) { return sy__stack_alloc(out, size, 0); }
 
-void sy_stack_free_unguarded(sy_stack *stack) { sy__stack_free(stack, 0); }
+void sy_stack_free_slab(sy_stack *stack) { sy__stack_free(stack, 0); }
 
 size_t sy_stack_pool_count(size_t size) {
   pool_class *pc = pool_find(round_to_pages(size), 1);
