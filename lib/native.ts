@@ -32,6 +32,18 @@ export interface NativeStats {
   depth: number;
 }
 
+/** How fiber stacks are mapped and protected (native/addon/fiber_stack.h), process-wide. */
+export interface NativeStackInfo {
+  /** every fiber stack is carved from a shared slab with a guard region below it (Linux 6.13+) */
+  guardRegions: boolean;
+  /** without guard regions: how many stacks may have a guard page of their own at once (0 with them) */
+  guardedStackBudget: number;
+  /** stacks with a guard page of their own mapped now (two kernel mappings each) */
+  ownGuardPages: number;
+  /** shared slab mappings holding fiber stacks now */
+  slabs: number;
+}
+
 export interface NativeBinding {
   readonly backend: 'tls' | 'threads';
   /** a caution about the backend in use (fallback to 'threads', experimental Node 24+) */
@@ -66,6 +78,8 @@ export interface NativeBinding {
   yield(value: unknown): unknown;
   setErrorFactory(factory: (code: string, message: string) => Error): void;
   stats(): NativeStats;
+  /** absent from addons built before it existed */
+  stackInfo?(): NativeStackInfo;
   inFiber(): boolean;
 }
 

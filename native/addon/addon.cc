@@ -8,6 +8,8 @@
 #include "addon_data.h"
 #include "backend.h"
 #include "fiber_core.h"
+#include "fiber_stack.h"
+#include "switchyard.h"
 #include "v8_bridge.h"
 
 namespace switchyard {
@@ -74,6 +76,17 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   out.Set("created", static_cast<double>(s.created));
   out.Set("liveFibers", static_cast<double>(data->live_fibers));
   out.Set("depth", static_cast<double>(data->runtime->depth()));
+  return out;
+}
+
+// How fiber stacks are mapped and protected (fiber_stack.h), process-wide.
+Napi::Value StackInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("guardRegions", GuardRegions());
+  out.Set("guardedStackBudget", static_cast<double>(GuardRegions() ? 0 : GuardedStackBudget()));
+  out.Set("ownGuardPages", static_cast<double>(GuardedStacksMapped()));
+  out.Set("slabs", static_cast<double>(sy_stack_slab_count()));
   return out;
 }
 
@@ -149,6 +162,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("yield", Napi::Function::New<FiberYield>(env, "yield"));
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
   exports.Set("stats", Napi::Function::New<Stats>(env, "stats"));
+  exports.Set("stackInfo", Napi::Function::New<StackInfo>(env, "stackInfo"));
   exports.Set("inFiber", Napi::Function::New<InFiber>(env, "inFiber"));
   exports.Set("defaultStackSize", Napi::Number::New(env, static_cast<double>(kDefaultStackSize)));
   exports.Set("minStackSize", Napi::Number::New(env, static_cast<double>(kMinStackSize)));

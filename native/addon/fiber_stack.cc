@@ -96,6 +96,8 @@ size_t GuardedStackBudget() {
   return budget;
 }
 
+size_t GuardedStacksMapped() { return g_guarded.load(std::memory_order_relaxed); }
+
 bool FiberStackAlloc(FiberStack* out, size_t size, std::string* why) {
   sy_stack s;
   if (GuardRegions()) {

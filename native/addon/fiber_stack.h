@@ -57,6 +57,8 @@ bool GuardRegions();
 // be mapped at once in this process: SWITCHYARD_GUARDED_STACKS if set
 // (tests, tuning), else a quarter of vm.max_map_count.
 size_t GuardedStackBudget();
+// How many stacks with a guard page of their own are mapped now.
+size_t GuardedStacksMapped();
 
 // Unguarded stacks' overflow check (see above). A stack handed out again
 // may have been written at its low end by an earlier fiber that went that

@@ -387,9 +387,11 @@ class ThreadsBackend final : public Backend {
       // limits (RLIMIT_NPROC, kernel.threads-max), its mapping limit (each
       // thread stack is two mappings: about 32k threads under the default
       // vm.max_map_count), or memory.
-      resource_error_ = "could not start an OS thread for the fiber (threads backend, one thread per fiber): " +
+      resource_error_ = "could not start an OS thread with a " + std::to_string(stack_size / 1024) +
+                        " KiB stack for the fiber (threads backend, one thread per fiber): " +
                         std::string(std::strerror(rc)) +
-                        "; limited by RLIMIT_NPROC (`ulimit -u`), kernel.threads-max, vm.max_map_count and memory";
+                        "; limited by RLIMIT_NPROC (`ulimit -u`), kernel.threads-max, vm.max_map_count, "
+                        "address space (RLIMIT_AS, `ulimit -v`) and memory";
       return nullptr;
     }
     created_++;
