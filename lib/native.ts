@@ -42,6 +42,8 @@ export interface NativeStackInfo {
   ownGuardPages: number;
   /** shared slab mappings holding fiber stacks now */
   slabs: number;
+  /** inside a fiber (tls backend): its stack, lowest usable address and size, and whether what lies below faults */
+  current?: { base: number; size: number; guarded: boolean };
 }
 
 export interface NativeBinding {

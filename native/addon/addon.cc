@@ -87,6 +87,16 @@ Napi::Value StackInfo(const Napi::CallbackInfo& info) {
   out.Set("guardedStackBudget", static_cast<double>(GuardRegions() ? 0 : GuardedStackBudget()));
   out.Set("ownGuardPages", static_cast<double>(GuardedStacksMapped()));
   out.Set("slabs", static_cast<double>(sy_stack_slab_count()));
+  void* base;
+  size_t size;
+  bool guarded;
+  if (AddonData::Get(env)->runtime->backend()->CurrentStack(&base, &size, &guarded)) {
+    Napi::Object current = Napi::Object::New(env);
+    current.Set("base", static_cast<double>(reinterpret_cast<uintptr_t>(base)));
+    current.Set("size", static_cast<double>(size));
+    current.Set("guarded", guarded);
+    out.Set("current", current);
+  }
   return out;
 }
 

@@ -234,6 +234,14 @@ class TlsBackend final : public Backend {
 
   const char* ResourceError() const override { return resource_error_.c_str(); }
 
+  bool CurrentStack(void** base, size_t* size, bool* guarded) const override {
+    if (running_ == nullptr) return false;
+    *base = running_->stack.base;
+    *size = running_->stack.size;
+    *guarded = running_->stack.guarded;
+    return true;
+  }
+
   void Shutdown() override {
     // Parked carriers hold no V8 state: free them. Orphans and carriers of
     // suspended fibers stay mapped (the process or isolate is going away and
