@@ -18,7 +18,8 @@
  *            overflow: the user checks a canary (coro.c puts one at the low
  *            end of an SY_CORO_NOGUARD stack), and the unused gap keeps a
  *            small overrun off the neighbour below. A slab is unmapped once
- *            none of its stacks is in use.
+ *            none of its stacks is in use; a stack returned to a slab that
+ *            lives on gives back all its pages but the top one.
  *
  * mmap + mprotect are two system calls and a TLB shootdown on unmap, so
  * freed stacks of either kind are kept in a small per-thread pool, one free
@@ -217,6 +218,11 @@ static void *slab_take(size_t size) {
 }
 
 static void slab_give_back(void *base, size_t size) {
+  /* its pages go back to the kernel (a stack that once ran deep would keep
+   * them while the slab lives), all but the top one, which holds the
+   * free-list link; outside the lock: the stack is still only ours */
+  size_t page = sy_stack_page_size();
+  if (size > page) madvise(base, size - page, MADV_DONTNEED);
   slab_lock();
   slab *sl = slab_of(base);
   if (!sl || sl->size != size) {
