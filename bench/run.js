@@ -59,6 +59,8 @@ const BASELINES = {
   'native.chan.buffered.throughput': ['native.chan.unbuffered.oneway'],
   'native.spawn_run_finish': ['native.boost.make_fcontext.start_finish'],
   'native.memory.idle_coroutine_rss': [],
+  'js.fiber.memory.idle_rss_10k': [],
+  'js.fiber.memory.idle_rss_100k': [],
   'js.fiber.roundtrip': ['js.generator.next', 'js.napi.noop'],
   'js.fiber.roundtrip.store': ['js.fiber.roundtrip'],
   'js.fiber.channel.oneway': ['js.promise_channel.oneway'],
@@ -81,6 +83,11 @@ const TARGETS = [
     factor: 3,
   },
   { name: 'JS fiber round trip <= 250 ns', caseName: 'js.fiber.roundtrip', absoluteNs: 250 },
+  {
+    name: 'resident memory per idle JS fiber <= 8 KiB (100,000 suspended)',
+    caseName: 'js.fiber.memory.idle_rss_100k',
+    absoluteBytes: 8192,
+  },
 ];
 
 /** whole-number option values, refused with the option named when they are not */
@@ -356,7 +363,10 @@ function svgChart(cases, title) {
   const gap = 10;
   const top = 50;
   const rowsN = groups.reduce((a, g) => a + g.length, 0);
-  const height = top + rowsN * rowH + groups.length * gap + 60;
+  const mems = cases.filter((c) => c.unit === 'bytes');
+  // the memory figures are lines of text under the axis, one each
+  const memH = 14 * Math.max(0, mems.length - 1);
+  const height = top + rowsN * rowH + groups.length * gap + 60 + memH;
   const width = labelW + plotW + 130;
   /** @param {number} v */
   const x = (v) => labelW + (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)) * plotW;
@@ -368,8 +378,8 @@ function svgChart(cases, title) {
   ];
   for (let d = lo; d <= hi * 1.0001; d *= 10) {
     const gx = x(d).toFixed(1);
-    parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${height - 50}" stroke="#ddd"/>`);
-    parts.push(`<text x="${gx}" y="${height - 36}" text-anchor="middle" fill="#555">${d >= 1000 ? `${d / 1000} µs` : `${d} ns`}</text>`);
+    parts.push(`<line x1="${gx}" y1="${top - 4}" x2="${gx}" y2="${height - memH - 50}" stroke="#ddd"/>`);
+    parts.push(`<text x="${gx}" y="${height - memH - 36}" text-anchor="middle" fill="#555">${d >= 1000 ? `${d / 1000} µs` : `${d} ns`}</text>`);
   }
   let y = top;
   for (const g of groups) {
@@ -400,11 +410,10 @@ function svgChart(cases, title) {
     }
     y += gap;
   }
-  const mem = cases.find((c) => c.unit === 'bytes');
-  if (mem) {
+  mems.forEach((mem, i) => {
     const txt = mem.median !== null ? `${mem.name}: median ${fmt(mem.median, 'bytes')} (min ${fmt(mem.min, 'bytes')}, max ${fmt(mem.max, 'bytes')})` : `${mem.name}: ${mem.skipped ?? mem.error}`;
-    parts.push(`<text x="10" y="${height - 12}" fill="#333">${esc(txt)}</text>`);
-  }
+    parts.push(`<text x="10" y="${height - 12 - 14 * (mems.length - 1 - i)}" fill="#333">${esc(txt)}</text>`);
+  });
   parts.push('</svg>');
   return parts.join('\n') + '\n';
 }
@@ -511,11 +520,13 @@ async function main(opt) {
     const value = c ? c.median : null;
     let limit = null;
     if (t.absoluteNs !== undefined) limit = t.absoluteNs;
+    else if (t.absoluteBytes !== undefined) limit = t.absoluteBytes;
     else if (t.against) {
       const b = byName.get(t.against);
       limit = b && b.median !== null && t.factor !== undefined ? b.median * t.factor : null;
     }
-    return { name: t.name, case: t.caseName, value, limit, met: value !== null && limit !== null ? value <= limit : null };
+    const unit = t.absoluteBytes !== undefined ? 'bytes' : 'ns/op';
+    return { name: t.name, case: t.caseName, unit, value, limit, met: value !== null && limit !== null ? value <= limit : null };
   });
 
   const report = {
@@ -555,7 +566,7 @@ async function main(opt) {
   out.push('targets (figures, not assertions):');
   for (const t of targets) {
     const state = t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met';
-    out.push(`  ${state.padEnd(7)} ${t.name}: ${fmt(t.value, 'ns/op')} vs limit ${fmt(t.limit, 'ns/op')}`);
+    out.push(`  ${state.padEnd(7)} ${t.name}: ${fmt(t.value, t.unit)} vs limit ${fmt(t.limit, t.unit)}`);
   }
   out.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; took ${report.durationSeconds} s`);
   out.push(`wrote ${path.relative(process.cwd(), jsonPath) || jsonPath} and ${path.relative(process.cwd(), svgPath) || svgPath}`);

@@ -33,6 +33,20 @@ export interface NativeStats {
   depth: number;
 }
 
+/** How fiber stacks are mapped and protected (native/addon/fiber_stack.h), process-wide. */
+export interface NativeStackInfo {
+  /** every fiber stack is carved from a shared slab with a guard region below it (Linux 6.13+) */
+  guardRegions: boolean;
+  /** without guard regions: how many stacks may have a guard page of their own at once (0 with them) */
+  guardedStackBudget: number;
+  /** stacks with a guard page of their own mapped now (two kernel mappings each) */
+  ownGuardPages: number;
+  /** shared slab mappings holding fiber stacks now */
+  slabs: number;
+  /** inside a fiber (tls backend): its stack, lowest usable address and size, and whether what lies below faults */
+  current?: { base: number; size: number; guarded: boolean };
+}
+
 export interface NativeBinding {
   readonly backend: 'tls' | 'threads';
   /** a caution about the backend in use (fallback to 'threads', experimental Node 24+) */
@@ -75,6 +89,8 @@ export interface NativeBinding {
   /** async_hooks.executionAsyncResource, for frames a fiber pushed itself */
   setResourceReader?(reader: () => object): void;
   stats(): NativeStats;
+  /** absent from addons built before it existed */
+  stackInfo?(): NativeStackInfo;
   inFiber(): boolean;
 }
 

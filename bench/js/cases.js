@@ -7,11 +7,15 @@
  *   node bench/js/cases.js list
  *   node bench/js/cases.js run CASE [--reps N] [--rep-ms MS] [--noop PATH]
  *   node bench/js/cases.js count CASE N [--noop PATH]
+ *   node bench/js/cases.js idle-memory N      (one repetition of a memory case)
  *
  * `run` prints one JSON line: {case, unit, iters, reps: [ns/op...], note}
  * or {case, skipped: reason}. Each repetition is one long timed region
  * (process.hrtime.bigint() before and after n iterations), all with the same
  * n, chosen so that one lasts about --rep-ms; warm-up runs come first.
+ *
+ * Memory cases (unit bytes) run each repetition in a fresh node: N fibers
+ * suspended at once, resident memory growth / N (`idle-memory N`).
  *
  * `count` warms up, then runs exactly N iterations untimed: for counting
  * instructions with `perf stat` (two values of N, the difference per
@@ -33,9 +37,11 @@ const ROOT = process.env.SWITCHYARD_BENCH_ROOT
 
 /**
  * @typedef {{ name: string, note: string, ops?: number,
- *   setup: () => ((n: number) => void | Promise<void>) | string }} JsCase
+ *   setup?: () => ((n: number) => void | Promise<void>) | string,
+ *   measure?: (reps: number, repMs: number) => any }} JsCase
  * setup returns the loop body (n iterations per call), or a string: the
- * reason the case is skipped.
+ * reason the case is skipped. measure (instead of setup) returns the whole
+ * result line itself.
  */
 
 /** @type {any} */
@@ -268,7 +274,92 @@ const CASES = [
       return waitCase();
     },
   },
+  {
+    name: 'js.fiber.memory.idle_rss_10k',
+    note: 'resident memory per suspended fiber: RSS growth / 10,000 fibers suspended at once, a fresh node per repetition',
+    measure: (reps) => idleMemoryCase('js.fiber.memory.idle_rss_10k', 10_000, reps),
+  },
+  {
+    name: 'js.fiber.memory.idle_rss_100k',
+    note: 'resident memory per suspended fiber: RSS growth / 100,000 fibers suspended at once, a fresh node per repetition',
+    // ~10 s a repetition: not in --quick (short repetitions), which is a smoke test
+    measure: (reps, repMs) =>
+      repMs < 100
+        ? { case: 'js.fiber.memory.idle_rss_100k', skipped: 'not in --quick (about 10 s a repetition); js.fiber.memory.idle_rss_10k ran' }
+        : idleMemoryCase('js.fiber.memory.idle_rss_100k', 100_000, Math.min(reps, 7)),
+  },
 ];
+
+/**
+ * Resident memory per idle fiber: `reps` fresh nodes each suspend `count`
+ * fibers (after a warm-up that has run fibers once, so the addon's one-time
+ * costs are paid) and report RSS growth / count, and the kernel mappings
+ * the process has then. Cheap enough to run, unlike the most fibers one
+ * process can hold (memory runs out first: ~11 KiB each).
+ * @param {string} name @param {number} count @param {number} reps
+ */
+function idleMemoryCase(name, count, reps) {
+  const Fiber = api('Fiber');
+  if (typeof Fiber === 'string') return { case: name, skipped: Fiber };
+  const { spawnSync } = require('child_process');
+  /** @type {number[]} */
+  const per = [];
+  let last = null;
+  for (let r = 0; r < reps; r++) {
+    const child = spawnSync(process.execPath, ['--expose-gc', __filename, 'idle-memory', String(count)], {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const line = (child.stdout || '').trim().split('\n').pop() || '';
+    if (child.status !== 0 || !line.startsWith('{')) {
+      return { case: name, skipped: `child failed (status ${child.status}): ${(child.stderr || '').trim().split('\n').slice(-2).join(' | ')}` };
+    }
+    last = JSON.parse(line);
+    per.push(last.bytesPerFiber);
+  }
+  const how = last.stacks ? (last.stacks.guardRegions ? 'stacks with guard regions in shared slabs' : `own guard pages for ${last.stacks.ownGuardPages}, slab stacks for the rest`) : '';
+  return {
+    case: name,
+    unit: 'bytes',
+    iters: count,
+    reps: per,
+    note: `${count} fibers suspended at once (${Fiber.backend} backend; ${how}; ${last.maps} kernel mappings of vm.max_map_count ${last.maxMaps} then)`,
+  };
+}
+
+/** one repetition of idleMemoryCase, in this (fresh) process @param {number} count */
+function idleMemoryChild(count) {
+  const { Fiber } = lib();
+  const { native } = require(path.join(ROOT, 'dist', 'lib', 'native.js'));
+  const gc = /** @type {any} */ (global).gc || (() => {});
+  const body = (/** @type {number} */ x) => Fiber.yield(x) + 1;
+  for (let i = 0; i < 1000; i++) {
+    const f = new Fiber(body);
+    f.resume(i);
+    f.resume(1);
+  }
+  gc();
+  const before = process.memoryUsage().rss;
+  const fibers = new Array(count);
+  for (let i = 0; i < count; i++) {
+    fibers[i] = new Fiber(body);
+    fibers[i].resume(i);
+  }
+  gc();
+  const grown = process.memoryUsage().rss - before;
+  const maps = fs.readFileSync('/proc/self/maps', 'utf8').split('\n').length - 1;
+  let maxMaps = 0;
+  try {
+    maxMaps = Number(fs.readFileSync('/proc/sys/vm/max_map_count', 'utf8'));
+  } catch {
+    // not Linux
+  }
+  const stacks = native.stackInfo ? native.stackInfo() : null;
+  let sum = 0;
+  for (let i = 0; i < count; i++) sum += fibers[i].resume(1);
+  if (sum !== 2 * count) throw new Error('idle-memory: fibers did not finish correctly');
+  process.stdout.write(JSON.stringify({ bytesPerFiber: Math.round(grown / count), maps, maxMaps, stacks }) + '\n');
+}
 
 /**
  * Channels between fibers. The channel API is not in lib/ yet; this case
@@ -330,7 +421,8 @@ async function timeOnce(fn, n) {
 
 /** @param {JsCase} c @param {number} reps @param {number} repMs */
 async function runCase(c, reps, repMs) {
-  const fn = c.setup();
+  if (c.measure) return c.measure(reps, repMs);
+  const fn = /** @type {() => any} */ (c.setup)();
   if (typeof fn === 'string') {
     return { case: c.name, skipped: fn };
   }
@@ -374,6 +466,10 @@ async function main() {
     for (const c of CASES) console.log(c.name);
     return;
   }
+  if (argv[0] === 'idle-memory') {
+    idleMemoryChild(Number(argv[1]));
+    return;
+  }
   if ((argv[0] !== 'run' && argv[0] !== 'count') || !argv[1]) {
     console.error('usage: cases.js list | run CASE [--reps N] [--rep-ms MS] [--noop PATH] | count CASE N [--noop PATH]');
     process.exit(2);
@@ -392,6 +488,7 @@ async function main() {
     process.exit(2);
   }
   if (argv[0] === 'count') {
+    if (!c.setup) throw new Error(`${c.name} is a memory case: nothing to count`);
     const fn = c.setup();
     if (typeof fn === 'string') throw new Error(`${c.name} skipped: ${fn}`);
     // the same warm-up for every N, so that it cancels out in the difference

@@ -8,6 +8,8 @@
 #include "addon_data.h"
 #include "backend.h"
 #include "fiber_core.h"
+#include "fiber_stack.h"
+#include "switchyard.h"
 #include "v8_bridge.h"
 
 namespace switchyard {
@@ -89,6 +91,27 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// How fiber stacks are mapped and protected (fiber_stack.h), process-wide.
+Napi::Value StackInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("guardRegions", GuardRegions());
+  out.Set("guardedStackBudget", static_cast<double>(GuardRegions() ? 0 : GuardedStackBudget()));
+  out.Set("ownGuardPages", static_cast<double>(GuardedStacksMapped()));
+  out.Set("slabs", static_cast<double>(sy_stack_slab_count()));
+  void* base;
+  size_t size;
+  bool guarded;
+  if (AddonData::Get(env)->runtime->backend()->CurrentStack(&base, &size, &guarded)) {
+    Napi::Object current = Napi::Object::New(env);
+    current.Set("base", static_cast<double>(reinterpret_cast<uintptr_t>(base)));
+    current.Set("size", static_cast<double>(size));
+    current.Set("guarded", guarded);
+    out.Set("current", current);
+  }
+  return out;
+}
+
 Napi::Value InFiber(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), AddonData::Get(info.Env())->runtime->current() != nullptr);
 }
@@ -163,6 +186,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New<Stats>(env, "stats"));
   exports.Set("setResourceReader", Napi::Function::New<SetResourceReader>(env, "setResourceReader"));
   exports.Set("asyncContext", Napi::String::New(env, data->runtime->async_context()->Mode()));
+  exports.Set("stackInfo", Napi::Function::New<StackInfo>(env, "stackInfo"));
   exports.Set("inFiber", Napi::Function::New<InFiber>(env, "inFiber"));
   exports.Set("defaultStackSize", Napi::Number::New(env, static_cast<double>(kDefaultStackSize)));
   exports.Set("minStackSize", Napi::Number::New(env, static_cast<double>(kMinStackSize)));

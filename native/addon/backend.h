@@ -57,6 +57,14 @@ class Backend {
 
   virtual BackendStats Stats() const = 0;
 
+  // After Prepare returned false: what ran out, for the FiberResourceError
+  // (valid until the next Prepare).
+  virtual const char* ResourceError() const { return "could not allocate a stack for the fiber"; }
+
+  // The running fiber's native stack, where this backend allocates it
+  // (diagnostics: native.stackInfo().current). False on a thread's own stack.
+  virtual bool CurrentStack(void** base, size_t* size, bool* guarded) const { return false; }
+
   // V8's per-thread microtask flags, where this backend found them (see
   // microtask_flags.h); nullptr otherwise.
   virtual const MicrotaskFlags* microtask_flags() const { return nullptr; }

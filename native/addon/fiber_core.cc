@@ -161,8 +161,6 @@ bool FiberRuntime::Bind(FiberCore* fiber) {
   return fiber->backend_data != nullptr || backend_->Prepare(fiber);
 }
 
-constexpr const char* kNoStack = "could not allocate a stack for the fiber";
-
 // Resume, yield and transfer share this function and its one call into the
 // backend (which reaches the stack switch through one call site as well):
 // after a switch the CPU's return-address stack holds the other side's call
@@ -180,7 +178,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
       fiber->body_.Reset();
       return Outcome::Throw(value);
     }
-    if (!Bind(fiber)) return Outcome::Fail(FailureCode::kResources, kNoStack);
+    if (!Bind(fiber)) return Outcome::Fail(FailureCode::kResources, backend_->ResourceError());
 
     fiber->in_mode = op == Op::kThrow ? InMode::kThrow : InMode::kValue;
     fiber->in_value = value;
@@ -205,7 +203,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
                            "Fiber.yield() called from a microtask that started inside the fiber; "
                            "suspending there would leave the microtask queue marked as running");
     if (next != nullptr) {
-      if (!Bind(next)) return Outcome::Fail(FailureCode::kResources, kNoStack);
+      if (!Bind(next)) return Outcome::Fail(FailureCode::kResources, backend_->ResourceError());
       // `next` takes this fiber's place under its resumer: same resumer, same
       // microtask queues running when it was resumed, same nesting depth.
       next->in_mode = InMode::kValue;

@@ -42,6 +42,8 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "backend.h"
@@ -295,6 +297,8 @@ class ThreadsBackend final : public Backend {
     }
   }
 
+  const char* ResourceError() const override { return resource_error_.c_str(); }
+
   BackendStats Stats() const override {
     BackendStats s;
     s.pooled = pool_.size();
@@ -371,15 +375,23 @@ class ThreadsBackend final : public Backend {
     c->budget[0] = c->budget[1] = spin_;
     c->yields = yields_;
     pthread_attr_t attr;
-    if (pthread_attr_init(&attr) != 0) {
-      delete c;
-      return nullptr;
+    int rc = pthread_attr_init(&attr);
+    if (rc == 0) {
+      rc = pthread_attr_setstacksize(&attr, stack_size);
+      if (rc == 0) rc = pthread_create(&c->thread, &attr, ThreadMain, c);
+      pthread_attr_destroy(&attr);
     }
-    bool ok = pthread_attr_setstacksize(&attr, stack_size) == 0 &&
-              pthread_create(&c->thread, &attr, ThreadMain, c) == 0;
-    pthread_attr_destroy(&attr);
-    if (!ok) {
+    if (rc != 0) {
       delete c;
+      // One OS thread per fiber: what runs out first is the kernel's thread
+      // limits (RLIMIT_NPROC, kernel.threads-max), its mapping limit (each
+      // thread stack is two mappings: about 32k threads under the default
+      // vm.max_map_count), or memory.
+      resource_error_ = "could not start an OS thread with a " + std::to_string(stack_size / 1024) +
+                        " KiB stack for the fiber (threads backend, one thread per fiber): " +
+                        std::string(std::strerror(rc)) +
+                        "; limited by RLIMIT_NPROC (`ulimit -u`), kernel.threads-max, vm.max_map_count, "
+                        "address space (RLIMIT_AS, `ulimit -v`) and memory";
       return nullptr;
     }
     created_++;
@@ -402,6 +414,7 @@ class ThreadsBackend final : public Backend {
   std::vector<Carrier*> orphans_;
   size_t active_ = 0;
   size_t created_ = 0;
+  std::string resource_error_;  // why the last Prepare failed
 };
 
 }  // namespace

@@ -161,6 +161,7 @@ class TlsBackend final : public Backend {
       c->resumer_identity = &resumer_identity;
       c->resumer_carrier = self;
     } else {
+      if (__builtin_expect(!FiberStackIntact(c->stack), 0)) FiberStackOverflowAbort(c->stack);
       limit = CarrierLimit(c);
       if (target != nullptr) {
         target->resumer_context = c->resumer_context;
@@ -231,6 +232,16 @@ class TlsBackend final : public Backend {
 
   const MicrotaskFlags* microtask_flags() const override { return flags_.get(); }
 
+  const char* ResourceError() const override { return resource_error_.c_str(); }
+
+  bool CurrentStack(void** base, size_t* size, bool* guarded) const override {
+    if (running_ == nullptr) return false;
+    *base = running_->stack.base;
+    *size = running_->stack.size;
+    *guarded = running_->stack.guarded;
+    return true;
+  }
+
   void Shutdown() override {
     // Parked carriers hold no V8 state: free them. Orphans and carriers of
     // suspended fibers stay mapped (the process or isolate is going away and
@@ -245,6 +256,7 @@ class TlsBackend final : public Backend {
     TlsBackend* self = c->backend;
     for (;;) {
       self->RunOne(c);
+      if (__builtin_expect(!FiberStackIntact(c->stack), 0)) FiberStackOverflowAbort(c->stack);
       // The body is over and ~Locker has freed this "thread"'s V8 resources.
       // Drop its per-thread metadata (the id stays ours for the next body).
       self->isolate_->DiscardThreadSpecificMetadata();
@@ -346,9 +358,13 @@ class TlsBackend final : public Backend {
         return c;
       }
     }
-    Carrier* c = new Carrier();
+    Carrier* c = new (std::nothrow) Carrier();
+    if (c == nullptr) {
+      resource_error_ = "could not allocate a fiber carrier: out of memory";
+      return nullptr;
+    }
     c->backend = this;
-    if (!FiberStackAlloc(&c->stack, stack_size)) {
+    if (!FiberStackAlloc(&c->stack, stack_size, &resource_error_)) {
       delete c;
       return nullptr;
     }
@@ -374,6 +390,7 @@ class TlsBackend final : public Backend {
   std::vector<Carrier*> orphans_;
   size_t active_ = 0;
   size_t created_ = 0;
+  std::string resource_error_;  // why the last Prepare failed
 };
 
 }  // namespace

@@ -39,8 +39,10 @@ const char *sy_strerror(int code);
 
 /* ---------------------------------------------------------------- stacks */
 
-/* A coroutine stack: usable region [base, base + size); an inaccessible
- * guard page lies just below base. Pages are committed lazily. */
+/* A coroutine stack: usable region [base, base + size); below base lies an
+ * inaccessible guard page (sy_stack_alloc; sy_stack_alloc_slab where the
+ * kernel has guard regions) or a page nothing uses (sy_stack_alloc_slab
+ * elsewhere). Pages are committed lazily. */
 typedef struct sy_stack {
   void *base;
   size_t size;
@@ -52,6 +54,26 @@ int sy_stack_alloc(sy_stack *out, size_t size);
 /* returns the stack to this thread's pool, or unmaps it when the pool for
  * its size is full; clears *stack */
 void sy_stack_free(sy_stack *stack);
+/* A stack carved from a shared mapping (a slab of up to 64 MiB of stacks,
+ * at most 1024): each sy_stack_alloc stack costs the kernel two mappings
+ * and vm.max_map_count (65530 by default) caps a process near 32k of them,
+ * while slab stacks take one mapping per slab. The page below each is a
+ * guard region where the kernel has them (Linux 6.13+ MADV_GUARD_INSTALL:
+ * faults like a guard page without a mapping of its own;
+ * sy_stack_slab_guarded() says), else just unused: an overflow does not
+ * fault and the caller must detect it (a canary word at base, checked at
+ * each switch, as SY_CORO_NOGUARD coroutines do). Pooled like guarded
+ * stacks (separately); free with sy_stack_free_slab, from any thread. */
+int sy_stack_alloc_slab(sy_stack *out, size_t size);
+void sy_stack_free_slab(sy_stack *stack);
+/* 1 if slab stacks get a guard region below them in this process (probed
+ * once: the kernel's support), else 0 */
+int sy_stack_slab_guarded(void);
+/* enabled 0: never install guard regions (tests of the unguarded path);
+ * 1: probe and use them. SY_EBUSY while any slab exists. */
+int sy_stack_slab_set_guard_regions(int enabled);
+/* how many slabs (kernel mappings) the process's slab stacks use now */
+size_t sy_stack_slab_count(void);
 /* the page size stacks are rounded to */
 size_t sy_stack_page_size(void);
 /* how many stacks of this (rounded) size this thread's pool holds */
@@ -74,11 +96,12 @@ typedef void *(*sy_entry_fn)(void *arg);
 #define SY_STACK_DEFAULT ((size_t)64 * 1024)
 #define SY_STACK_MIN ((size_t)8 * 1024)
 
-/* Stack without a guard page: each guarded stack costs the kernel two
- * memory mappings, and vm.max_map_count (65530 by default on Linux) caps a
- * process at ~32k guarded stacks. Unguarded stacks merge into few mappings;
- * an overflow is then detected late, by a canary word at the stack's low
- * end checked whenever the coroutine switches out (report + abort). */
+/* Stack without a guard page (sy_stack_alloc_slab): each guarded
+ * stack costs the kernel two memory mappings, and vm.max_map_count (65530
+ * by default on Linux) caps a process at ~32k guarded stacks. Unguarded
+ * stacks share slab mappings; an overflow is then detected late, by a
+ * canary word at the stack's low end checked whenever the coroutine
+ * switches out (report + abort). */
 #define SY_CORO_NOGUARD 1u
 
 typedef struct sy_coro_attr {

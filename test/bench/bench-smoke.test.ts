@@ -46,6 +46,8 @@ const OPTIONAL = [
   'js.fiber.spawn_run_finish',
   'js.fiber.channel.oneway',
   'js.fiber.wait_resolved',
+  'js.fiber.memory.idle_rss_10k',
+  'js.fiber.memory.idle_rss_100k', // skipped by --quick
 ];
 
 interface BenchCase {

@@ -30,6 +30,7 @@ describe.each(TARGETS)('runtime on $name', (t) => {
       'destroy suspended coroutine',
       'destroy blocked/ready scheduled coroutines',
       'stack pool reuse',
+      'slab stacks share mappings',
       '8 MiB coroutine stack used 4 MiB deep',
     ])
       expect(r.stdout).toContain(`ok ${scenario}`);

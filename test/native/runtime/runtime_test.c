@@ -156,6 +156,75 @@ static void test_stack_pool(void) {
   printf("ok stack pool reuse\n");
 }
 
+/* slab stacks are carved from shared mappings: many stacks, few mappings
+ * (guard regions, where the kernel has them, split none); each one whole,
+ * writable and apart from the others; a slab goes away with its last stack */
+static long count_maps(void) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (!f) return -1;
+  long n = 0;
+  int c;
+  while ((c = fgetc(f)) != EOF) n += c == '\n';
+  fclose(f);
+  return n;
+}
+
+static void slab_round(void) {
+  enum { N = 3000 };
+  static sy_stack st[N];
+  size_t page = sy_stack_page_size();
+  sy_stack_pool_set_limit(0); /* every free goes back to its slab */
+  CHECK_EQ(sy_stack_slab_count(), 0);
+  long maps_before = count_maps();
+  for (int i = 0; i < N; i++) {
+    OK(sy_stack_alloc_slab(&st[i], 16 * 1024));
+    CHECK_EQ(st[i].size, 16 * 1024);
+    CHECK_EQ((uintptr_t)st[i].base % page, 0);
+    ((volatile char *)st[i].base)[0] = 1; /* both ends are usable */
+    ((volatile char *)st[i].base)[st[i].size - 1] = 2;
+  }
+  /* 1024 stacks per slab at most: 3 slabs, 3 mappings (not 6000) */
+  size_t slabs = sy_stack_slab_count();
+  CHECK(slabs >= 3 && slabs <= 4);
+  long maps_after = count_maps();
+  if (maps_before > 0) CHECK(maps_after - maps_before <= (long)slabs + 2);
+  CHECK_EQ(sy_stack_slab_set_guard_regions(1), SY_EBUSY); /* not while slabs exist */
+  /* no two overlap, and each keeps at least one page below it free */
+  for (int i = 1; i < N; i++) {
+    uintptr_t a = (uintptr_t)st[i - 1].base, b = (uintptr_t)st[i].base;
+    uintptr_t lo = a < b ? a : b, hi = a < b ? b : a;
+    CHECK(hi - lo >= 16 * 1024 + page);
+  }
+  /* a freed stack is handed out again; the rest stay put */
+  void *again = st[N / 2].base;
+  sy_stack_free_slab(&st[N / 2]);
+  CHECK(st[N / 2].base == NULL);
+  OK(sy_stack_alloc_slab(&st[N / 2], 16 * 1024));
+  CHECK(st[N / 2].base == again);
+  /* its pages went back to the kernel: what it wrote low down is gone */
+  CHECK_EQ(((volatile char *)st[N / 2].base)[0], 0);
+  for (int i = 0; i < N; i++) sy_stack_free_slab(&st[i]);
+  CHECK_EQ(sy_stack_slab_count(), 0);
+  sy_stack_pool_set_limit((size_t)16 << 20);
+  /* and through the pool: pooled stacks keep their slab until drained */
+  OK(sy_stack_alloc_slab(&st[0], 16 * 1024));
+  sy_stack_free_slab(&st[0]);
+  CHECK_EQ(sy_stack_slab_count(), 1);
+  sy_stack_pool_drain();
+  CHECK_EQ(sy_stack_slab_count(), 0);
+}
+
+static void test_stack_slab(void) {
+  int guards = sy_stack_slab_guarded(); /* the kernel's answer */
+  slab_round();
+  OK(sy_stack_slab_set_guard_regions(0));
+  CHECK_EQ(sy_stack_slab_guarded(), 0);
+  slab_round();
+  OK(sy_stack_slab_set_guard_regions(1));
+  CHECK_EQ(sy_stack_slab_guarded(), guards);
+  printf("ok slab stacks share mappings (guard regions: %s)\n", guards ? "yes" : "no");
+}
+
 /* a large (JS-fiber-sized) stack really is usable far down: ~4 MiB of
  * frames in an 8 MiB coroutine, committed lazily as they are touched */
 __attribute__((noinline)) static long deep_sum(long n) {
@@ -1026,6 +1095,7 @@ int main(void) {
   test_nested_resume();
   test_destroy_suspended();
   test_stack_pool();
+  test_stack_slab();
   test_large_stack();
   test_ping_pong();
   test_producer_consumer(0);
