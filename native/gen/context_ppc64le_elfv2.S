@@ -92,6 +92,7 @@
  *      520     8  (padding)
  */
 
+	.abiversion 2                   /* ELFv2: marks the object like every compiler-generated one */
 	.text
 
 	.globl sy_switch

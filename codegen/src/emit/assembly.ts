@@ -67,6 +67,7 @@ export function emitAssembly(plan: SwitchPlan, source: string): string {
   const syntax = objectSyntax(plan.spec.objectFormat);
   const w = new AsmWriter();
   w.raw(...headerComment(plan, source, isa.rules(plan))).blank();
+  isa.preamble?.(plan, w);
   syntax.text(w);
   w.blank();
 

@@ -105,6 +105,9 @@ export const ppc64le: IsaEmitter = {
     `Never touched: ${plan.spec.registers.reserved.join(', ')} (thread pointer) and VRSAVE (reserved by ELFv2).`,
   ],
 
+  preamble(_plan, w) {
+    w.op('.abiversion 2', 'ELFv2: marks the object like every compiler-generated one');
+  },
   switchEntry() {
     /* no landing pads on Power */
   },
