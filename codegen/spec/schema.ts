@@ -37,9 +37,10 @@ export interface IsaRegisters {
     control: 'frm' | 'fcsr';
   };
   ppc64le: {
-    general: `r${Range<32>}` | 'lr';
+    /** cr: the condition register, kept in a general (doubleword) slot; only its non-volatile fields are restored */
+    general: `r${Range<32>}` | 'lr' | 'cr';
     float: `f${Range<32>}` | `v${Range<32>}`;
-    control: 'fpscr' | 'vrsave' | 'cr';
+    control: 'fpscr' | 'vscr' | 'vrsave';
   };
   s390x: {
     general: `r${Range<16>}`;

@@ -63,6 +63,24 @@ export const layouts: Readonly<Record<string, AbiLayout>> = {
       makecontext: "context_make_aarch64_apple.c"
     }
   },
+  "ppc64le-elfv2": {
+    id: "ppc64le-elfv2",
+    isa: "ppc64le",
+    title: "Power ELFv2 (ppc64le)",
+    objectFormat: "elf",
+    frameSize: 528,
+    returnAddressBytesOnStack: 0,
+    stackAlignment: 16,
+    entryRegister: "r14",
+    calleeSaved: ["r2", "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22", "r23", "r24", "r25", "r26", "r27", "r28", "r29", "r30", "r31", "cr", "f14", "f15", "f16", "f17", "f18", "f19", "f20", "f21", "f22", "f23", "f24", "f25", "f26", "f27", "f28", "f29", "f30", "f31", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31", "fpscr", "vscr"],
+    hardening: [],
+    slots: [{ kind: "float", name: "v20", offset: 0, bytes: 16 }, { kind: "float", name: "v21", offset: 16, bytes: 16 }, { kind: "float", name: "v22", offset: 32, bytes: 16 }, { kind: "float", name: "v23", offset: 48, bytes: 16 }, { kind: "float", name: "v24", offset: 64, bytes: 16 }, { kind: "float", name: "v25", offset: 80, bytes: 16 }, { kind: "float", name: "v26", offset: 96, bytes: 16 }, { kind: "float", name: "v27", offset: 112, bytes: 16 }, { kind: "float", name: "v28", offset: 128, bytes: 16 }, { kind: "float", name: "v29", offset: 144, bytes: 16 }, { kind: "float", name: "v30", offset: 160, bytes: 16 }, { kind: "float", name: "v31", offset: 176, bytes: 16 }, { kind: "control", name: "vscr", offset: 192, bytes: 4 }, { kind: "padding", name: "padding", offset: 196, bytes: 4 }, { kind: "control", name: "fpscr", offset: 200, bytes: 8 }, { kind: "float", name: "f14", offset: 208, bytes: 8 }, { kind: "float", name: "f15", offset: 216, bytes: 8 }, { kind: "float", name: "f16", offset: 224, bytes: 8 }, { kind: "float", name: "f17", offset: 232, bytes: 8 }, { kind: "float", name: "f18", offset: 240, bytes: 8 }, { kind: "float", name: "f19", offset: 248, bytes: 8 }, { kind: "float", name: "f20", offset: 256, bytes: 8 }, { kind: "float", name: "f21", offset: 264, bytes: 8 }, { kind: "float", name: "f22", offset: 272, bytes: 8 }, { kind: "float", name: "f23", offset: 280, bytes: 8 }, { kind: "float", name: "f24", offset: 288, bytes: 8 }, { kind: "float", name: "f25", offset: 296, bytes: 8 }, { kind: "float", name: "f26", offset: 304, bytes: 8 }, { kind: "float", name: "f27", offset: 312, bytes: 8 }, { kind: "float", name: "f28", offset: 320, bytes: 8 }, { kind: "float", name: "f29", offset: 328, bytes: 8 }, { kind: "float", name: "f30", offset: 336, bytes: 8 }, { kind: "float", name: "f31", offset: 344, bytes: 8 }, { kind: "general", name: "r2", offset: 352, bytes: 8 }, { kind: "general", name: "r14", offset: 360, bytes: 8 }, { kind: "general", name: "r15", offset: 368, bytes: 8 }, { kind: "general", name: "r16", offset: 376, bytes: 8 }, { kind: "general", name: "r17", offset: 384, bytes: 8 }, { kind: "general", name: "r18", offset: 392, bytes: 8 }, { kind: "general", name: "r19", offset: 400, bytes: 8 }, { kind: "general", name: "r20", offset: 408, bytes: 8 }, { kind: "general", name: "r21", offset: 416, bytes: 8 }, { kind: "general", name: "r22", offset: 424, bytes: 8 }, { kind: "general", name: "r23", offset: 432, bytes: 8 }, { kind: "general", name: "r24", offset: 440, bytes: 8 }, { kind: "general", name: "r25", offset: 448, bytes: 8 }, { kind: "general", name: "r26", offset: 456, bytes: 8 }, { kind: "general", name: "r27", offset: 464, bytes: 8 }, { kind: "general", name: "r28", offset: 472, bytes: 8 }, { kind: "general", name: "r29", offset: 480, bytes: 8 }, { kind: "general", name: "r30", offset: 488, bytes: 8 }, { kind: "general", name: "r31", offset: 496, bytes: 8 }, { kind: "general", name: "lr", offset: 504, bytes: 8 }, { kind: "general", name: "cr", offset: 512, bytes: 8 }, { kind: "padding", name: "padding", offset: 520, bytes: 8 }],
+    files: {
+      assembly: "context_ppc64le_elfv2.S",
+      header: "context_ppc64le_elfv2.h",
+      makecontext: "context_make_ppc64le_elfv2.c"
+    }
+  },
   "riscv64-lp64d": {
     id: "riscv64-lp64d",
     isa: "riscv64",
@@ -79,6 +97,24 @@ export const layouts: Readonly<Record<string, AbiLayout>> = {
       assembly: "context_riscv64_lp64d.S",
       header: "context_riscv64_lp64d.h",
       makecontext: "context_make_riscv64_lp64d.c"
+    }
+  },
+  "s390x-elf": {
+    id: "s390x-elf",
+    isa: "s390x",
+    title: "IBM Z s390x (ELF)",
+    objectFormat: "elf",
+    frameSize: 144,
+    returnAddressBytesOnStack: 0,
+    stackAlignment: 8,
+    entryRegister: "r7",
+    calleeSaved: ["r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13", "f8", "f9", "f10", "f11", "f12", "f13", "f14", "f15", "fpc"],
+    hardening: [],
+    slots: [{ kind: "general", name: "r6", offset: 0, bytes: 8 }, { kind: "general", name: "r7", offset: 8, bytes: 8 }, { kind: "general", name: "r8", offset: 16, bytes: 8 }, { kind: "general", name: "r9", offset: 24, bytes: 8 }, { kind: "general", name: "r10", offset: 32, bytes: 8 }, { kind: "general", name: "r11", offset: 40, bytes: 8 }, { kind: "general", name: "r12", offset: 48, bytes: 8 }, { kind: "general", name: "r13", offset: 56, bytes: 8 }, { kind: "general", name: "r14", offset: 64, bytes: 8 }, { kind: "float", name: "f8", offset: 72, bytes: 8 }, { kind: "float", name: "f9", offset: 80, bytes: 8 }, { kind: "float", name: "f10", offset: 88, bytes: 8 }, { kind: "float", name: "f11", offset: 96, bytes: 8 }, { kind: "float", name: "f12", offset: 104, bytes: 8 }, { kind: "float", name: "f13", offset: 112, bytes: 8 }, { kind: "float", name: "f14", offset: 120, bytes: 8 }, { kind: "float", name: "f15", offset: 128, bytes: 8 }, { kind: "control", name: "fpc", offset: 136, bytes: 4 }, { kind: "padding", name: "padding", offset: 140, bytes: 4 }],
+    files: {
+      assembly: "context_s390x_elf.S",
+      header: "context_s390x_elf.h",
+      makecontext: "context_make_s390x_elf.c"
     }
   },
   "x86_64-sysv": {

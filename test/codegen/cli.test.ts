@@ -7,7 +7,7 @@ describe('switchyard CLI', () => {
     const r = cli(['gen', '--check', '--out', 'native/gen', '--layout-module']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/14 generated files in native\/gen match the specs/);
+    expect(r.stdout).toMatch(/20 generated files in native\/gen match the specs/);
   });
 
   test('abis lists every spec with its ISA and format', () => {
@@ -17,6 +17,8 @@ describe('switchyard CLI', () => {
       expect.arrayContaining([
         expect.objectContaining({ id: 'x86_64-sysv', isa: 'x86_64', objectFormat: 'elf' }),
         expect.objectContaining({ id: 'aarch64-apple', isa: 'aarch64', objectFormat: 'macho' }),
+        expect.objectContaining({ id: 'ppc64le-elfv2', isa: 'ppc64le', objectFormat: 'elf' }),
+        expect.objectContaining({ id: 's390x-elf', isa: 's390x', objectFormat: 'elf' }),
       ]),
     );
     expect(cli(['abis']).stdout).toMatch(/^ABI\s+ISA\s+format\s+frame\s+hardening\s+emitter\n/);
@@ -30,6 +32,20 @@ describe('switchyard CLI', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(4);
     expect(r.stdout).toMatch(/wrote .*context_riscv64_lp64d\.S \(\d+ bytes\)/);
     expect(cli(['gen', '--check', '--abi', 'riscv64-lp64d', '--out', out]).status).toBe(0);
+  });
+
+  test.each([
+    ['ppc64le-elfv2', 'ppc64le_elfv2'],
+    ['s390x-elf', 's390x_elf'],
+  ])('gen --abi %s writes its three files and the selector, matching native/gen', (abi, stem) => {
+    const out = tempDir(`gen-${stem}`);
+    const r = cli(['gen', '--abi', abi, '--out', out]);
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['context_abi.h', `context_${stem}.S`, `context_${stem}.h`, `context_make_${stem}.c`].sort());
+    for (const f of [`context_${stem}.S`, `context_${stem}.h`, `context_make_${stem}.c`]) {
+      expect(fs.readFileSync(path.join(out, f), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'native', 'gen', f), 'utf8'));
+    }
+    expect(cli(['abis']).stdout).toMatch(new RegExp(`^${abi}\\s+\\S+\\s+elf\\s+\\d+ B\\s+-\\s+yes$`, 'm'));
   });
 
   test('--check names a changed file and a stray one, and exits 1', () => {

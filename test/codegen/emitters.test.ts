@@ -46,14 +46,60 @@ function accesses(isa: string, text: string): { stores: Access[]; loads: Access[
     } else if (isa === 'riscv64') {
       if ((m = line.match(/^f?sd (\w+), (\d+)\(sp\)$/))) stores.push({ register: m[1], offset: +m[2] });
       else if ((m = line.match(/^f?ld (\w+), (\d+)\(sp\)$/))) loads.push({ register: m[1], offset: +m[2] });
+    } else if (isa === 's390x') {
+      if ((m = line.match(/^(stmg|lmg) %r(\d+), %r(\d+), (\d+)\(%r15\)$/))) {
+        for (let r = +m[2]; r <= +m[3]; r++) (m[1] === 'stmg' ? stores : loads).push({ register: `r${r}`, offset: +m[4] + 8 * (r - +m[2]) });
+      } else if ((m = line.match(/^(stg|std) %(\w+), (\d+)\(%r15\)$/))) stores.push({ register: m[2], offset: +m[3] });
+      else if ((m = line.match(/^(lg|ld) %(\w+), (\d+)\(%r15\)$/))) loads.push({ register: m[2], offset: +m[3] });
+      else if ((m = line.match(/^stfpc (\d+)\(%r15\)$/))) stores.push({ register: 'fpc', offset: +m[1] });
+      else if ((m = line.match(/^lfpc (\d+)\(%r15\)$/))) loads.push({ register: 'fpc', offset: +m[1] });
     }
+  }
+  return isa === 'ppc64le' ? ppcAccesses(text) : { stores, loads };
+}
+
+/**
+ * Power: special registers move through a GPR/FPR/VR temporary (mflr, mfcr,
+ * mffs, mfvscr before a store; mtlr, mtcrf, mtfsf, mtvscr after a load), and
+ * vector slots are addressed by an index register set with li.
+ */
+function ppcAccesses(text: string): { stores: Access[]; loads: Access[] } {
+  const stores: Access[] = [];
+  const loads: Access[] = [];
+  const alias = new Map<string, string>();
+  const index = new Map<string, number>();
+  const lastLoad = new Map<string, Access>();
+  const from: Record<string, string> = { mflr: 'lr', mfcr: 'cr', mffs: 'fpscr', mfvscr: 'vscr' };
+  const to: Record<string, string> = { mtlr: 'lr', mtcrf: 'cr', mtfsf: 'fpscr', mtvscr: 'vscr' };
+  const store = (reg: string, offset: number) => {
+    stores.push({ register: alias.get(reg) ?? reg, offset });
+    alias.delete(reg);
+  };
+  const load = (reg: string, offset: number) => {
+    const a = { register: reg, offset };
+    loads.push(a);
+    lastLoad.set(reg, a);
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\*.*\*\//, '').trim();
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^(mflr|mfcr|mffs|mfvscr) %(\w+)$/))) alias.set(m[2], from[m[1]]);
+    else if ((m = line.match(/^(mtlr|mtcrf|mtfsf|mtvscr) (?:[^%]*)%(\w+)/))) {
+      const a = lastLoad.get(m[2]);
+      if (a) a.register = to[m[1]];
+      lastLoad.delete(m[2]);
+    } else if ((m = line.match(/^li %(\w+), (\d+)$/))) index.set(m[1], +m[2]);
+    else if ((m = line.match(/^(std|stfd) %(\w+), (\d+)\(%r1\)$/))) store(m[2], +m[3]);
+    else if ((m = line.match(/^(ld|lfd) %(\w+), (\d+)\(%r1\)$/))) load(m[2], +m[3]);
+    else if ((m = line.match(/^(stvx|stvewx) %(\w+), %r1, %(\w+)$/))) store(m[2], index.get(m[3]) ?? NaN);
+    else if ((m = line.match(/^(lvx|lvewx) %(\w+), %r1, %(\w+)$/))) load(m[2], index.get(m[3]) ?? NaN);
   }
   return { stores, loads };
 }
 
 /** control registers go through a temporary: map the temporary's access back to the control register */
 function resolveControl(isa: string, text: string, list: Access[], spec: AbiSpec): Access[] {
-  if (isa === 'x86_64') return list;
+  if (isa === 'x86_64' || isa === 'ppc64le' || isa === 's390x') return list;
   return list.map((a) => {
     const slot = spec.frame.slots.find((s) => s.kind === 'control' && s.offset === a.offset);
     const moved = slot && slot.kind === 'control' && new RegExp(`(mrs|msr) ${a.register}, ${slot.register}|${slot.register}, ${a.register}|(frrm|fsrm|frcsr|fscsr) ${a.register}`).test(text);
@@ -90,8 +136,20 @@ describe.each(specIds)('generated switcher for %s', (id) => {
     expect(layout.frameSize).toBe(spec.frame.size);
     expect((layout.frameSize + layout.returnAddressBytesOnStack) % spec.stack.alignment).toBe(0);
     const size = spec.frame.size;
-    const alloc = { x86_64: `subq $${size}, %rsp`, aarch64: `sub sp, sp, #${size}`, riscv64: `addi sp, sp, -${size}` }[spec.isa as 'x86_64'];
-    const free = { x86_64: `addq $${size}, %rsp`, aarch64: `add sp, sp, #${size}`, riscv64: `addi sp, sp, ${size}` }[spec.isa as 'x86_64'];
+    const alloc = {
+      x86_64: `subq $${size}, %rsp`,
+      aarch64: `sub sp, sp, #${size}`,
+      riscv64: `addi sp, sp, -${size}`,
+      ppc64le: `addi %r1, %r1, -${size}`,
+      s390x: `aghi %r15, -${size}`,
+    }[spec.isa as 'x86_64'];
+    const free = {
+      x86_64: `addq $${size}, %rsp`,
+      aarch64: `add sp, sp, #${size}`,
+      riscv64: `addi sp, sp, ${size}`,
+      ppc64le: `addi %r1, %r1, ${size}`,
+      s390x: `aghi %r15, ${size}`,
+    }[spec.isa as 'x86_64'];
     expect(body).toContain(alloc);
     expect(body).toContain(free);
     // all stores happen before the stack switch, all loads after it
@@ -103,9 +161,11 @@ describe.each(specIds)('generated switcher for %s', (id) => {
 
   test('ends unwinding at the trampoline and marks the stack non-executable', () => {
     const trampoline = functionBody(asm, `${prefix}sy_context_trampoline`);
-    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra' }[spec.isa as 'x86_64'];
+    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra', ppc64le: 'lr', s390x: '%r14' }[spec.isa as 'x86_64'];
     expect(trampoline).toContain(`.cfi_undefined ${ra}`);
-    expect(trampoline).toMatch(new RegExp(`(call \\*%|blr |jalr )${spec.entryRegister}\\b`));
+    // Power calls through the global entry point: r12 = entry, then bctrl
+    expect(trampoline).toMatch(new RegExp(`(call \\*%|blr |jalr |mr %r12, %|basr %r14, %)${spec.entryRegister}\\b`));
+    if (spec.isa === 'ppc64le') expect(trampoline).toMatch(/mr %r12, %r\d+[^\n]*\n\tmtctr %r12[^\n]*\n\tbctrl/);
     expect(trampoline).toContain(`${prefix}sy_context_entry_returned`);
     if (spec.objectFormat.kind === 'elf') expect(asm).toContain('.section .note.GNU-stack, "", %progbits');
     else expect(asm).not.toContain('.note');

@@ -35,4 +35,21 @@ test('`switchyard gen` works from the packed tarball without the repo', () => {
       execFileSync(cc, ['-c', '-Wall', '-Wextra', '-Werror', `-I${out}`, path.join(out, src), '-o', path.join(work, `${src}.o`)]);
     }
   }
+
+  // the ABIs added later, from the same installed package
+  for (const [abi, stem, triple] of [
+    ['ppc64le-elfv2', 'ppc64le_elfv2', 'powerpc64le-linux-gnu'],
+    ['s390x-elf', 's390x_elf', 's390x-linux-gnu'],
+  ]) {
+    const dir = path.join(work, stem);
+    const r = spawnSync(path.join(project, 'node_modules', '.bin', 'switchyard'), ['gen', '--abi', abi, '--out', dir], { cwd: work, encoding: 'utf8' });
+    expect({ abi, status: r.status, stderr: r.stderr }).toEqual({ abi, status: 0, stderr: '' });
+    expect(fs.readFileSync(path.join(dir, `context_${stem}.S`), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'native', 'gen', `context_${stem}.S`), 'utf8'));
+    const xcc = `${triple}-gcc`;
+    if (spawnSync('sh', ['-c', `command -v ${xcc}`]).status === 0) {
+      for (const src of [`context_${stem}.S`, `context_make_${stem}.c`]) {
+        execFileSync(xcc, ['-c', '-Wall', '-Wextra', '-Werror', `-I${dir}`, path.join(dir, src), '-o', path.join(work, `${src}.o`)]);
+      }
+    }
+  }
 });

@@ -18,7 +18,7 @@ export const BUILD_DIR = path.join(ROOT, 'build-test');
 
 export interface Target {
   /** the name used in file names and test titles */
-  name: 'x86_64' | 'aarch64' | 'riscv64';
+  name: 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x';
   /** the ABI spec id whose generated switcher this target links */
   abi: string;
   cc: string;
@@ -51,6 +51,8 @@ const ISAS: Isa[] = [
     flags: ['-mbranch-protection=standard'],
   },
   { name: 'riscv64', abi: 'riscv64-lp64d', triple: 'riscv64-linux-gnu', qemu: 'qemu-riscv64-static', nodeArch: 'riscv64', flags: [] },
+  { name: 'ppc64le', abi: 'ppc64le-elfv2', triple: 'powerpc64le-linux-gnu', qemu: 'qemu-ppc64le-static', nodeArch: 'ppc64', flags: [] },
+  { name: 's390x', abi: 's390x-elf', triple: 's390x-linux-gnu', qemu: 'qemu-s390x-static', nodeArch: 's390x', flags: [] },
 ];
 
 /**

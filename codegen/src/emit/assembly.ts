@@ -44,7 +44,9 @@ function headerComment(plan: SwitchPlan, source: string, rules: string[]): strin
     'ABI rules followed:',
     `  callee-saved general registers: ${spec.calleeSaved.general.join(' ')}`,
     ...(spec.calleeSaved.float.length
-      ? [`  callee-saved FP/SIMD registers: ${spec.calleeSaved.float.map((f) => f.register).join(' ')} (${spec.calleeSaved.float[0].bytes} bytes each)`]
+      ? [...new Set(spec.calleeSaved.float.map((f) => f.bytes))].map(
+          (bytes) => `  callee-saved FP/SIMD registers: ${spec.calleeSaved.float.filter((f) => f.bytes === bytes).map((f) => f.register).join(' ')} (${bytes} bytes each)`,
+        )
       : []),
     ...spec.calleeSaved.control.map((c) => `  FP control: ${c.note}`),
     `  stack: ${spec.stack.alignment}-byte aligned at calls; the frame${returnAddressBytesOnStack(spec) ? ' plus the return address' : ''} keeps that alignment`,
@@ -65,6 +67,7 @@ export function emitAssembly(plan: SwitchPlan, source: string): string {
   const syntax = objectSyntax(plan.spec.objectFormat);
   const w = new AsmWriter();
   w.raw(...headerComment(plan, source, isa.rules(plan))).blank();
+  isa.preamble?.(plan, w);
   syntax.text(w);
   w.blank();
 

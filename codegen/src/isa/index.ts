@@ -2,7 +2,9 @@
 import type { Isa } from '../../spec/schema';
 import { aarch64 } from './aarch64';
 import type { IsaEmitter } from './isa-emitter';
+import { ppc64le } from './ppc64le';
 import { riscv64 } from './riscv64';
+import { s390x } from './s390x';
 import { x86_64 } from './x86_64';
 
-export const ISA_EMITTERS: Partial<Record<Isa, IsaEmitter>> = { x86_64, aarch64, riscv64 };
+export const ISA_EMITTERS: Partial<Record<Isa, IsaEmitter>> = { x86_64, aarch64, riscv64, ppc64le, s390x };

@@ -32,6 +32,8 @@ export interface IsaEmitter {
   slotKinds: ReadonlyArray<SavedSlot['kind']>;
   /** log2 of the function alignment */
   functionAlignLog2: number;
+  /** file-level directives before the first function (e.g. Power's `.abiversion`), if any */
+  preamble?(plan: SwitchPlan, w: AsmWriter): void;
   /** lines for the header comment: the ISA-specific rules this emitter follows */
   rules(plan: SwitchPlan): string[];
   /** first instructions of sy_switch: landing pads, return-address signing */

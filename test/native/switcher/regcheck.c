@@ -85,8 +85,45 @@ static const char *const FPCTL_NAMES[] = {"frm"};
 static uint64_t FPCTL_MASK[] = {0x7};
 #define N_FPCTL 1
 #define ENTRY_SP_MOD16 0 /* psABI: sp 128-bit aligned on procedure entry */
+#elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
+#define ISA "ppc64le"
+/* ELFv2 2.2.1.1: r2 (TOC) and r14-r31 nonvolatile (r13 thread pointer: not checked) */
+static const char *const GPR_NAMES[] = {"r2",  "r14", "r15", "r16", "r17", "r18", "r19", "r20", "r21", "r22",
+                                        "r23", "r24", "r25", "r26", "r27", "r28", "r29", "r30", "r31"};
+/* f14-f31 (64-bit), then v20-v31 in full, each as the two doublewords of its
+ * little-endian memory image (bytes 0-7, bytes 8-15) */
+static const char *const FPR_NAMES[] = {
+    "f14",     "f15",     "f16",     "f17",     "f18",     "f19",     "f20",     "f21",     "f22",
+    "f23",     "f24",     "f25",     "f26",     "f27",     "f28",     "f29",     "f30",     "f31",
+    "v20[lo]", "v20[hi]", "v21[lo]", "v21[hi]", "v22[lo]", "v22[hi]", "v23[lo]", "v23[hi]", "v24[lo]",
+    "v24[hi]", "v25[lo]", "v25[hi]", "v26[lo]", "v26[hi]", "v27[lo]", "v27[hi]", "v28[lo]", "v28[hi]",
+    "v29[lo]", "v29[hi]", "v30[lo]", "v30[hi]", "v31[lo]", "v31[hi]"};
+#define N_FPR 42
+/* limited-access state: FPSCR RN (bits 62-63), NI, XE ZE UE OE VE (low byte)
+ * and DRN (bits 29-31, value bits 32-34); VSCR[NJ]; and the nonvolatile CR
+ * fields CR2-CR4 (bits 40-51, mask 0x00fff000 of the 32-bit CR) */
+static const char *const FPCTL_NAMES[] = {"fpscr", "vscr", "cr"};
+static uint64_t FPCTL_MASK[] = {0x7000000ffull, 0x10000, 0x00fff000};
+#define N_FPCTL 3
+#define ENTRY_SP_ALIGN 16
+#define ENTRY_SP_MOD16 0 /* ELFv2 2.2.2: quadword-aligned stack pointer */
+#elif defined(__s390x__)
+#define ISA "s390x"
+/* s390x supplement 1.2.2: r6-r13 preserved (r15 = sp: checked separately) */
+static const char *const GPR_NAMES[] = {"r6", "r7", "r8", "r9", "r10", "r11", "r12", "r13"};
+static const char *const FPR_NAMES[] = {"f8", "f9", "f10", "f11", "f12", "f13", "f14", "f15"};
+#define N_FPR 8
+/* FPC: IEEE masks (bits 0-4), DFP rounding (25-27), BFP rounding (29-31) */
+static const char *const FPCTL_NAMES[] = {"fpc"};
+static uint64_t FPCTL_MASK[] = {0xf8000077};
+#define N_FPCTL 1
+#define ENTRY_SP_ALIGN 8
+#define ENTRY_SP_MOD16 0 /* supplement 1.2.2.2: 8-byte aligned stack pointer */
 #else
 #error "regcheck: unsupported ISA"
+#endif
+#ifndef ENTRY_SP_ALIGN
+#define ENTRY_SP_ALIGN 16
 #endif
 
 #define N_GPR (sizeof GPR_NAMES / sizeof GPR_NAMES[0])
@@ -102,6 +139,8 @@ void regcheck_entry_c(void *value);
 __attribute__((visibility("hidden"))) struct regcheck_out regcheck_landing;
 __attribute__((visibility("hidden"))) uint64_t regcheck_entry_sp;
 __attribute__((visibility("hidden"))) uint64_t regcheck_entry_fpctl[RC_MAX_FPCTL];
+/* ppc64le: r12 as the entry stub saw it (ELFv2: the global entry point's own address) */
+__attribute__((visibility("hidden"))) uint64_t regcheck_entry_r12;
 
 /* ---- state ---- */
 
@@ -185,6 +224,17 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
   in->fpctl[1] = 0x0040 | ((r >> 16) & 0x3f) | pc[(r >> 24) % 3] | ((r >> 28) & 0xc00);
 #elif defined(__aarch64__)
   in->fpctl[0] = r & FPCTL_MASK[0];
+#elif defined(__powerpc64__)
+  /* FPSCR: status bits clear, every control bit of the low byte and DRN from the seed */
+  in->fpctl[0] = (r & 0xff) | (((r >> 8) & 7) << 32);
+  /* VSCR: NJ and SAT from the seed (SAT is status: not compared) */
+  in->fpctl[1] = (r >> 12) & 0x10001;
+  /* CR: all eight fields from the seed (only CR2-CR4 are compared) */
+  in->fpctl[2] = (r >> 32) & 0xffffffff;
+#elif defined(__s390x__)
+  /* FPC: IEEE masks, a DFP rounding mode, a valid BFP rounding mode (4-6 are invalid) */
+  static const uint64_t brm[5] = {0, 1, 2, 3, 7};
+  in->fpctl[0] = (r & 0xf8000000) | (((r >> 8) & 7) << 4) | brm[(r >> 16) % 5];
 #else
   in->fpctl[0] = r % 5; /* RNE RTZ RDN RUP RMM; 5-7 are reserved/invalid in frm */
 #endif
@@ -264,9 +314,15 @@ void regcheck_entry_c(void *value) {
     fail("phase %s: coroutine#%d entry value: expected %p got %p", phase_name(), me, token(sender, 0), value);
   if (S.entered[me]) fail("phase %s: coroutine#%d entry function called twice", phase_name(), me);
   S.entered[me] = 1;
-  if (sp % 16 != ENTRY_SP_MOD16)
-    fail("phase %s: coroutine#%d entry: stack pointer 0x%llx %% 16 == %llu, ABI requires %d at function entry",
-         phase_name(), me, (unsigned long long)sp, (unsigned long long)(sp % 16), ENTRY_SP_MOD16);
+  if (sp % ENTRY_SP_ALIGN != ENTRY_SP_MOD16)
+    fail("phase %s: coroutine#%d entry: stack pointer 0x%llx %% %d == %llu, ABI requires %d at function entry",
+         phase_name(), me, (unsigned long long)sp, ENTRY_SP_ALIGN, (unsigned long long)(sp % ENTRY_SP_ALIGN),
+         ENTRY_SP_MOD16);
+#if defined(__powerpc64__)
+  if (regcheck_entry_r12 != (uintptr_t)regcheck_entry_stub)
+    fail("phase %s: coroutine#%d entry: r12 0x%llx is not the entry function's global entry point %p", phase_name(),
+         me, (unsigned long long)regcheck_entry_r12, (void *)regcheck_entry_stub);
+#endif
   uint64_t lo = (uintptr_t)S.stack_lo[me], hi = lo + S.stack_size[me];
   if (sp < lo || sp > hi)
     fail("phase %s: coroutine#%d entry: stack pointer 0x%llx outside its stack [0x%llx, 0x%llx)", phase_name(),
@@ -389,8 +445,9 @@ int main(int argc, char **argv) {
   run_phase(PHASE_RING, RING_COROS, RING_LAPS);
 
   printf("regcheck %s OK: pingpong %ld switches checked, ring(%d) %ld switches checked; %u gpr + %u fpr + %u fp-control "
-         "registers, sp, values; entry sp %% 16 == %d\n",
-         ISA, pp_checks, RING_COROS, S.checks, (unsigned)N_GPR, (unsigned)N_FPR, (unsigned)N_FPCTL, ENTRY_SP_MOD16);
+         "registers, sp, values; entry sp %% %d == %d\n",
+         ISA, pp_checks, RING_COROS, S.checks, (unsigned)N_GPR, (unsigned)N_FPR, (unsigned)N_FPCTL, ENTRY_SP_ALIGN,
+         ENTRY_SP_MOD16);
   printf("regcheck %s info: FP control as a fresh context's entry saw it:", ISA);
   for (unsigned i = 0; i < N_FPCTL; i++) printf(" %s=0x%llx", FPCTL_NAMES[i], (unsigned long long)entry_fpctl_seen[i]);
   printf("\n");

@@ -26,6 +26,22 @@
  *          of the thread, which a context switch keeps per context
  *          (switchyard's contract); "The Stack" (6.4.5): SP mod 16 = 0 at
  *          every public interface.
+ *  ppc64le 64-Bit ELF V2 ABI Specification (OpenPOWER), section 2.2.1.1
+ *          "Register Roles": r1 (stack pointer), r2 (TOC pointer), r14-r31,
+ *          CR2-CR4, f14-f31 and v20-v31 are nonvolatile (r13 is the thread
+ *          pointer, not checked); the "limited-access" FPSCR fields (RN
+ *          rounding, DRN decimal rounding, the VE OE UE ZE XE enables, NI)
+ *          and VSCR[NJ] are preserved across calls, the status bits are not.
+ *          2.2.2 "The Stack Frame": r1 is quadword aligned at every call.
+ *          2.3.2.1: a function called through a pointer is entered at its
+ *          global entry point with r12 holding that address (checked too).
+ *  s390x   ELF ABI s390x Supplement, section 1.2.2 "Register Usage": r6-r13
+ *          and r15 (stack pointer) are preserved, r14 (return address) is
+ *          not; f8-f15 are preserved (as 64-bit values). The supplement is
+ *          silent on the FPC: switchyard keeps its mode fields (IEEE masks
+ *          byte 0, DFP rounding bits 25-27, BFP rounding bits 29-31) per
+ *          context like the other ABIs' FP control. "The Stack Frame": r15
+ *          is 8-byte aligned.
  *  RISC-V  RISC-V ELF psABI, "Procedure Calling Convention", "Integer
  *          Register Convention": s0-s11 (and sp) are preserved across calls,
  *          ra is not (it is checked implicitly: the switch must come back);
@@ -39,25 +55,25 @@
 #ifndef REGCHECK_H
 #define REGCHECK_H
 
-#define RC_MAX_GPR 12
-#define RC_MAX_FPR 12
-#define RC_MAX_FPCTL 2
+#define RC_MAX_GPR 20
+#define RC_MAX_FPR 48 /* 64-bit units: a 128-bit vector register takes two */
+#define RC_MAX_FPCTL 4
 
-/* struct regcheck_in */
-#define RC_IN_GPR 0      /* uint64_t gpr[12]: sentinels, in the order of RC_GPR_NAMES */
-#define RC_IN_FPR 96     /* uint64_t fpr[12]: bit patterns for the FP callee-saved regs */
-#define RC_IN_FPCTL 192  /* uint64_t fpctl[2]: FP control pattern to set before the switch */
-#define RC_IN_SIZE 208
+/* struct regcheck_in (16-aligned: vector sentinels are loaded with lvx) */
+#define RC_IN_GPR 0      /* uint64_t gpr[20]: sentinels, in the order of GPR_NAMES */
+#define RC_IN_FPR 160    /* uint64_t fpr[48]: bit patterns for the FP/vector callee-saved regs */
+#define RC_IN_FPCTL 544  /* uint64_t fpctl[4]: FP control pattern to set before the switch */
+#define RC_IN_SIZE 576
 
-/* struct regcheck_out */
-#define RC_OUT_GPR 0          /* uint64_t gpr[12] after sy_switch returned */
-#define RC_OUT_FPR 96         /* uint64_t fpr[12] after sy_switch returned */
-#define RC_OUT_FPCTL_PRE 192  /* uint64_t fpctl_pre[2]: read back right after setting the pattern */
-#define RC_OUT_FPCTL_POST 208 /* uint64_t fpctl_post[2]: read after sy_switch returned */
-#define RC_OUT_SP_BEFORE 224  /* stack pointer at the call to sy_switch */
-#define RC_OUT_SP_AFTER 232   /* stack pointer right after sy_switch returned */
-#define RC_OUT_RET 240        /* sy_switch's return value */
-#define RC_OUT_SIZE 248
+/* struct regcheck_out (16-aligned) */
+#define RC_OUT_GPR 0          /* uint64_t gpr[20] after sy_switch returned */
+#define RC_OUT_FPR 160        /* uint64_t fpr[48] after sy_switch returned */
+#define RC_OUT_FPCTL_PRE 544  /* uint64_t fpctl_pre[4]: read back right after setting the pattern */
+#define RC_OUT_FPCTL_POST 576 /* uint64_t fpctl_post[4]: read after sy_switch returned */
+#define RC_OUT_SP_BEFORE 608  /* stack pointer at the call to sy_switch */
+#define RC_OUT_SP_AFTER 616   /* stack pointer right after sy_switch returned */
+#define RC_OUT_RET 624        /* sy_switch's return value */
+#define RC_OUT_SIZE 640
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -66,7 +82,7 @@ struct regcheck_in {
   uint64_t gpr[RC_MAX_GPR];
   uint64_t fpr[RC_MAX_FPR];
   uint64_t fpctl[RC_MAX_FPCTL];
-};
+} __attribute__((aligned(16)));
 
 struct regcheck_out {
   uint64_t gpr[RC_MAX_GPR];
@@ -76,7 +92,8 @@ struct regcheck_out {
   uint64_t sp_before;
   uint64_t sp_after;
   uint64_t ret;
-};
+  uint64_t unused;
+} __attribute__((aligned(16)));
 
 #endif
 #endif

@@ -113,8 +113,10 @@ regcheck_switch:
 	ldr	x4, [sp, #F_OUT]
 	ldr	x10, [x9, #RC_OUT_SP_AFTER]
 	str	x10, [x4, #RC_OUT_SP_AFTER]
-	ldp	x10, x11, [x9, #RC_OUT_FPCTL_POST]
-	stp	x10, x11, [x4, #RC_OUT_FPCTL_POST]
+	ldr	x10, [x9, #RC_OUT_FPCTL_POST]   /* fpctl_post[0..1]: beyond ldp/stp's reach */
+	ldr	x11, [x9, #RC_OUT_FPCTL_POST + 8]
+	str	x10, [x4, #RC_OUT_FPCTL_POST]
+	str	x11, [x4, #RC_OUT_FPCTL_POST + 8]
 	str	x0, [x4, #RC_OUT_RET]
 	mov	x12, #0
 1:	ldr	x10, [x9, x12]              /* gpr[0..11] and fpr[0..11]: 24 words */

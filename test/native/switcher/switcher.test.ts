@@ -31,17 +31,20 @@ const REGCHECK_C = path.join(HERE, 'regcheck.c');
 const regcheckAsm = (t: Target) => path.join(HERE, `regcheck_${t.name}.S`);
 
 /** per ISA: what the summary line must report (counts follow from the ABI lists in regcheck.c) */
-const EXPECTED_SETS: Record<Target['name'], { gpr: number; fpr: number; fpctl: number; entryMod16: number }> = {
+const EXPECTED_SETS: Record<Target['name'], { gpr: number; fpr: number; fpctl: number; entryMod16: number; entryAlign?: number }> = {
   x86_64: { gpr: 6, fpr: 0, fpctl: 2, entryMod16: 8 }, // rbx rbp r12-r15; MXCSR, x87 CW
   aarch64: { gpr: 11, fpr: 8, fpctl: 1, entryMod16: 0 }, // x19-x29; d8-d15; FPCR
   riscv64: { gpr: 12, fpr: 12, fpctl: 1, entryMod16: 0 }, // s0-s11; fs0-fs11; frm
+  // r2, r14-r31; f14-f31 + v20-v31 as two doublewords each; FPSCR, VSCR, CR (CR2-CR4)
+  ppc64le: { gpr: 19, fpr: 42, fpctl: 3, entryMod16: 0 },
+  s390x: { gpr: 8, fpr: 8, fpctl: 1, entryMod16: 0, entryAlign: 8 }, // r6-r13; f8-f15; FPC; 8-byte aligned stack
 };
 
 function summaryRegex(t: Target): RegExp {
   const e = EXPECTED_SETS[t.name];
   return new RegExp(
     `^regcheck ${t.name} OK: pingpong 19999 switches checked, ring\\(3\\) 11997 switches checked; ` +
-      `${e.gpr} gpr \\+ ${e.fpr} fpr \\+ ${e.fpctl} fp-control registers, sp, values; entry sp % 16 == ${e.entryMod16}$`,
+      `${e.gpr} gpr \\+ ${e.fpr} fpr \\+ ${e.fpctl} fp-control registers, sp, values; entry sp % ${e.entryAlign ?? 16} == ${e.entryMod16}$`,
     'm',
   );
 }
@@ -160,6 +163,36 @@ describe('negative controls: the harness sees a broken switcher', () => {
     expect(r.stderr).toMatch(/FAIL: phase pingpong \S+ iter 0: register fs7: expected/);
   });
 
+  const ppc = target('ppc64le');
+  (targetAvailable(ppc) ? test : test.skip)('ppc64le: deleting the r2 (TOC) save/restore makes the harness fail naming r2', () => {
+    // only sy_switch's std/ld of r2: the trampoline's TOC setup writes r2 too
+    const { file, removed } = withoutRegister(ppc, /^\s*(std|ld) %r2,/, 'no_r2');
+    expect(removed.length).toBe(2);
+    const bin = buildHarness(ppc, 'regcheck_no_r2', [file, switcherSources(ppc)[1]]);
+    const r = runBinary(ppc, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^regcheck ppc64le FAIL: phase pingpong \S+ iter 0: register r2: expected 0x[0-9a-f]{16} got 0x[0-9a-f]{16}$/m);
+  });
+
+  (targetAvailable(ppc) ? test : test.skip)('ppc64le: dropping the DRN write-back makes the harness fail naming fpscr', () => {
+    const { file, removed } = withoutRegister(ppc, /^\s*mtfsf 0x01, %f0, 0, 1\b/, 'no_drn');
+    expect(removed.length).toBe(1);
+    const bin = buildHarness(ppc, 'regcheck_no_drn', [file, switcherSources(ppc)[1]]);
+    const r = runBinary(ppc, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAIL: phase pingpong \S+ iter 0: register fpscr \(control bits mask 0x7000000ff\): expected/);
+  });
+
+  const z = target('s390x');
+  (targetAvailable(z) ? test : test.skip)('s390x: deleting the f12 save/restore makes the harness fail naming f12', () => {
+    const { file, removed } = withoutRegister(z, /%f12\b/, 'no_f12');
+    expect(removed.filter((l) => !/^\s*\.cfi/.test(l)).length).toBe(2);
+    const bin = buildHarness(z, 'regcheck_no_f12', [file, switcherSources(z)[1]]);
+    const r = runBinary(z, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^regcheck s390x FAIL: phase pingpong \S+ iter 0: register f12: expected 0x[0-9a-f]{16} got 0x[0-9a-f]{16}$/m);
+  });
+
   const a64 = target('aarch64');
   (targetAvailable(a64) ? test : test.skip)('aarch64: dropping the FPCR write makes the harness fail naming fpcr', () => {
     const { file, removed } = withoutRegister(a64, /^\s*msr\s+fpcr\b/i, 'no_fpcr');
@@ -219,7 +252,7 @@ describe('object files: CET / BTI / PAC property notes', () => {
 });
 
 describe('linking: no executable stack', () => {
-  for (const name of ['x86_64', 'aarch64'] as const) {
+  for (const name of ['x86_64', 'aarch64', 'ppc64le', 's390x'] as const) {
     const t = target(name);
     (targetAvailable(t) ? test : test.skip)(`${name}: linking the harness with --warn-execstack warns about nothing; GNU_STACK is RW`, () => {
       const { out, output } = buildCCapture(t, {
@@ -294,7 +327,7 @@ describe('Apple arm64 (Mach-O) variant', () => {
  * single-step the coroutine's own switch back to main: the CFI must describe
  * every instruction, on either side of the stack swap.
  */
-function gdbScript(start: string[]): string[] {
+function gdbScript(start: string[], steps = 40): string[] {
   return [
     'set pagination off',
     'set confirm off',
@@ -309,7 +342,7 @@ function gdbScript(start: string[]): string[] {
     'break sy_switch',
     'continue',
     'set $n = 0',
-    'while $n < 40',
+    `while $n < ${steps}`,
     '  echo ===STEP===\\n',
     '  bt',
     '  stepi',
@@ -322,7 +355,7 @@ function gdbScript(start: string[]): string[] {
   ];
 }
 
-function checkGdbTranscript(all: string): void {
+function checkGdbTranscript(all: string, steps = 40): void {
   expect(all).toMatch(/===END===/);
   const cut = all.indexOf('===STEP===\n');
   expect(cut).toBeGreaterThan(0);
@@ -347,7 +380,7 @@ function checkGdbTranscript(all: string): void {
   // stepping through sy_switch: every backtrace is clean and ends at the
   // trampoline (still on the coroutine stack) or at main (after the swap)
   const allSteps = stepText.split('===STEP===\n').slice(1).map((s) => s.split('===END===')[0]);
-  expect(allSteps.length).toBe(40);
+  expect(allSteps.length).toBe(steps);
   // judge the steps inside sy_switch and the first one after it (back in
   // main); later steps wander into printf, which is not ours to judge
   const inside = allSteps.findIndex((s) => frameNames(s)[0] !== 'sy_switch');
@@ -366,7 +399,7 @@ function checkGdbTranscript(all: string): void {
 }
 
 /** how the gdb tests name each target: the titles of the x86-64 ones predate the others */
-const GDB_LABEL: Record<Target['name'], string> = { x86_64: 'x86-64', aarch64: 'aarch64', riscv64: 'riscv64' };
+const GDB_LABEL: Record<Target['name'], string> = { x86_64: 'x86-64', aarch64: 'aarch64', riscv64: 'riscv64', ppc64le: 'ppc64le', s390x: 's390x' };
 /**
  * qemu -cpu for the remote-gdb runs: qemu 7.2's gdbstub does not tell gdb
  * the PAC mask, so gdb cannot strip signed return addresses on a PAuth CPU
@@ -375,6 +408,8 @@ const GDB_LABEL: Record<Target['name'], string> = { x86_64: 'x86-64', aarch64: '
  * is exercised unchanged. qemu's default x86-64 CPU needs nothing.
  */
 const GDB_QEMU_CPU: Partial<Record<Target['name'], string>> = { aarch64: 'cortex-a72' };
+/** stepi count that crosses sy_switch into main: Power's switch saves 12 vector registers one instruction pair at a time */
+const GDB_STEPS: Partial<Record<Target['name'], number>> = { ppc64le: 200 };
 
 describe('debugger unwinding inside a coroutine (gdb)', () => {
   // the machine's own target under gdb (a native gdb on a real arm64 machine reads the PAC mask from the kernel)
@@ -390,18 +425,19 @@ describe('debugger unwinding inside a coroutine (gdb)', () => {
     });
   }
 
-  // the other of x86-64 / AArch64 under qemu-user's gdbstub, debugged by gdb-multiarch
+  // the other of x86-64 / AArch64, and ppc64le and s390x, under qemu-user's gdbstub, debugged by gdb-multiarch
   for (const x of TARGETS.filter((t) => t.runner.length > 0 && t.name !== 'riscv64')) {
     const cpu = GDB_QEMU_CPU[x.name];
+    const steps = GDB_STEPS[x.name] ?? 40;
     (targetAvailable(x) && have('gdb-multiarch') ? test : test.skip)(`${GDB_LABEL[x.name]} (qemu -g${cpu ? `, ${cpu}` : ''}): same backtrace checks`, () => {
       const bin = buildC(x, { sources: [path.join(HERE, 'gdbprobe.c'), ...switcherSources(x)], out: 'gdbprobe', flags: ['-O0'] });
       const port = 20000 + ((process.pid * 7919 + Date.now()) % 20000);
       const qemu = spawn(x.runner[0], [...(cpu ? ['-cpu', cpu] : []), '-g', String(port), bin], { stdio: 'ignore' });
       try {
         const cmds = path.join(scratchDir(x.name), 'gdbprobe.gdb');
-        fs.writeFileSync(cmds, gdbScript(['set tcp connect-timeout 20', `target remote 127.0.0.1:${port}`, 'continue']).join('\n'));
+        fs.writeFileSync(cmds, gdbScript(['set tcp connect-timeout 20', `target remote 127.0.0.1:${port}`, 'continue'], steps).join('\n'));
         const r = spawnSync('gdb-multiarch', ['-q', '-batch', '-nx', '-x', cmds, bin], { encoding: 'utf8', timeout: 90000 });
-        checkGdbTranscript(`${r.stdout}\n${r.stderr}`);
+        checkGdbTranscript(`${r.stdout}\n${r.stderr}`, steps);
       } finally {
         if (qemu.exitCode === null) qemu.kill('SIGKILL');
       }
