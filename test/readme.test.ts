@@ -76,3 +76,64 @@ test("README: the fibers example runs unchanged with the shim installed as `fibe
   expect(r.status).toBe(0);
   expect(r.stdout).toBe(output('fibers'));
 });
+
+// ---- links: the README and docs/ point only at files of this repository ----
+
+const docFiles = (): string[] => [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join('docs', f)),
+];
+
+/** Markdown text outside fenced code blocks. */
+function prose(md: string): string {
+  return md.replace(/^```[\s\S]*?^```/gm, '');
+}
+
+/** The anchors GitHub gives a file's headings (lowercase, punctuation dropped, spaces to hyphens). */
+function anchors(md: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  for (const m of prose(md).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const base = m[1]
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    out.add(n === 0 ? base : `${base}-${n}`);
+  }
+  return out;
+}
+
+describe.each(docFiles())('%s', (file) => {
+  const md = fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const links = [...prose(md).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+
+  test('every relative link names a file of this repository (and a heading there, with #)', () => {
+    const bad: string[] = [];
+    for (const link of links) {
+      if (/^https?:\/\//.test(link)) continue;
+      const [target, anchor] = link.split('#');
+      const abs = target ? path.resolve(ROOT, path.dirname(file), target) : path.join(ROOT, file);
+      if (path.relative(ROOT, abs).startsWith('..') || !fs.existsSync(abs)) {
+        bad.push(`${link}: no such file in the repository`);
+      } else if (anchor !== undefined && abs.endsWith('.md') && !anchors(fs.readFileSync(abs, 'utf8')).has(anchor)) {
+        bad.push(`${link}: no heading with that anchor`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  test('mentions nothing outside the repository', () => {
+    expect(md).not.toMatch(/\.\.\/shared|\/work\//);
+  });
+
+  if (file.startsWith('docs')) {
+    test('starts with a title and a paragraph saying what it covers', () => {
+      expect(md).toMatch(/^# \S.*\n\n[A-Za-z`][^\n]*\n/);
+    });
+  }
+});
