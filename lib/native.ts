@@ -22,7 +22,10 @@ export interface NativeStats {
   pooled: number;
   /** carriers bound to started, unfinished fibers */
   active: number;
-  /** suspended fibers whose JS object was collected (their stacks stay mapped) */
+  /** suspended fibers whose JS object was garbage collected and that have
+   * not finished unwinding yet (README, "Dropped fibers"): back at 0 once
+   * their finalizers ran, unless one kept yielding while being unwound (it
+   * stays suspended, its stack mapped, and counted here) */
   orphaned: number;
   /** carriers ever created: V8 thread ids consumed */
   created: number;
@@ -40,9 +43,14 @@ export interface NativeBinding {
   readonly minStackSize: number;
   readonly maxStackSize: number;
   NativeFiber: {
-    new (body: (value: unknown) => unknown, stackSize?: number): NativeFiber;
-    /** yield as a plain V8 callback (absent from addons built before it existed) */
-    readonly yield?: (value: unknown) => unknown;
+    new (
+      body: (value: unknown) => unknown,
+      stackSize?: number,
+      collectedError?: () => unknown,
+      onCollectedError?: (error: unknown) => void,
+    ): NativeFiber;
+    /** yield as a plain V8 callback */
+    readonly yield: (value: unknown) => unknown;
     /** tls backend: 'v8' (direct hand-off of V8's thread state) or 'locker: <why not>' */
     readonly handoff?: string;
     /** with handoff 'v8': the parts of V8's thread state it copies itself, comma-separated (the rest go through V8's functions) */
@@ -67,6 +75,8 @@ export interface NativeBinding {
   setErrorFactory(factory: (code: string, message: string) => Error): void;
   stats(): NativeStats;
   inFiber(): boolean;
+  /** the running fiber's object (undefined on a thread's own stack, and while a collected fiber is unwound) */
+  currentFiber(): object | undefined;
 }
 
 /** The directory holding switchyard's package.json, from src (lib/) or build (dist/lib/). */

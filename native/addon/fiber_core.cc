@@ -11,6 +11,7 @@ const char* FailureCodeName(FailureCode code) {
     case FailureCode::kNotInFiber: return "ERR_NOT_IN_FIBER";
     case FailureCode::kYieldInMicrotask: return "ERR_YIELD_IN_MICROTASK";
     case FailureCode::kResources: return "ERR_FIBER_RESOURCES";
+    case FailureCode::kCollected: return "ERR_FIBER_COLLECTED";
     case FailureCode::kNone: break;
   }
   return "ERR_FIBER";
@@ -27,6 +28,30 @@ FiberCore::~FiberCore() {
   context_.Reset();
   body_.Reset();
   final_value.Reset();
+  object_.Reset();
+  unwind_error.Reset();
+  collected_error_hook.Reset();
+  collected_reaction_hook.Reset();
+}
+
+void FiberCore::SetObject(v8::Local<v8::Object> object) {
+  object_.Reset(runtime_->isolate(), object);
+  object_.SetWeak(this, OnCollected, v8::WeakCallbackType::kParameter);
+}
+
+v8::Local<v8::Value> FiberCore::Object(v8::Isolate* isolate) const {
+  if (object_.IsEmpty()) return v8::Undefined(isolate);
+  return object_.Get(isolate);
+}
+
+// First-pass weak callback, inside the GC: only notes the loss. A started,
+// unfinished fiber is an orphan from now until it has been unwound (its
+// NativeFiber's finalizer does that later, where JS may run).
+void FiberCore::OnCollected(const v8::WeakCallbackInfo<FiberCore>& info) {
+  FiberCore* fiber = info.GetParameter();
+  fiber->object_.Reset();
+  fiber->collected_ = true;
+  if (fiber->state_ == FiberState::kSuspended) fiber->runtime_->CountOrphan();
 }
 
 void FiberCore::RunBody() {
@@ -188,6 +213,12 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     if (fiber == nullptr)
       return Outcome::Fail(FailureCode::kNotInFiber, next != nullptr ? "Fiber transfer called outside of a fiber"
                                                                      : "Fiber.yield() called outside of a fiber");
+    // Being unwound after collection: no one is waiting for this yield; the
+    // unwinding error comes back at once (bounded, see FiberCore).
+    if (fiber->unwinding && fiber->unwind_rethrows < FiberCore::kMaxUnwindRethrows) {
+      fiber->unwind_rethrows++;
+      return Outcome::Throw(fiber->unwind_error.Get(isolate_));
+    }
     if (next != nullptr) {
       if (!backend_->CanTransfer())
         return Outcome::Fail(FailureCode::kFiberState, "this backend cannot transfer between fibers");

@@ -8,6 +8,7 @@
   "variables": {
     "switchyard_addon_sources": [
       "native/addon/addon.cc",
+      "native/addon/collected_fiber.cc",
       "native/addon/cped_guard.cc",
       "native/addon/fiber_binding.cc",
       "native/addon/fiber_core.cc",
