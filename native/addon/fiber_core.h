@@ -151,6 +151,7 @@ class FiberRuntime {
 
  private:
   bool Bind(FiberCore* fiber);
+  void Unbind(FiberCore* fiber);
   void RecordRunningQueues(FiberCore* fiber);
   bool NewQueueRunning(FiberCore* fiber);
   int CollectRunningQueues(v8::MicrotaskQueue** out);
