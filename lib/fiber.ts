@@ -67,8 +67,6 @@ export interface FiberOptions {
 }
 
 const transferKey = native.transferKey;
-// A module-level binding: the addon's exports object is in dictionary mode.
-const nativeCurrent = native.currentFiber;
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Fiber<TIn = unknown, TOut = unknown> {
@@ -153,11 +151,9 @@ export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
   /**
    * The fiber whose body is running now, or undefined on a thread's own
    * stack (and while a garbage-collected fiber is being unwound: its object
-   * is gone). Asks the addon.
+   * is gone). The addon's own property (inherited from its class).
    */
-  static get current(): Fiber<unknown, unknown> | undefined {
-    return nativeCurrent() as Fiber<unknown, unknown> | undefined;
-  }
+  declare static readonly current: Fiber<unknown, unknown> | undefined;
 
   /** Which native mechanism runs fibers: 'tls' (own stacks) or 'threads'. */
   static get backend(): 'tls' | 'threads' {

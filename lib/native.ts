@@ -51,6 +51,8 @@ export interface NativeBinding {
     ): NativeFiber;
     /** yield as a plain V8 callback */
     readonly yield: (value: unknown) => unknown;
+    /** the running fiber's object (undefined on a thread's own stack, and while a collected fiber is unwound) */
+    readonly current: object | undefined;
     /** tls backend: 'v8' (direct hand-off of V8's thread state) or 'locker: <why not>' */
     readonly handoff?: string;
     /** with handoff 'v8': the parts of V8's thread state it copies itself, comma-separated (the rest go through V8's functions) */
@@ -75,8 +77,6 @@ export interface NativeBinding {
   setErrorFactory(factory: (code: string, message: string) => Error): void;
   stats(): NativeStats;
   inFiber(): boolean;
-  /** the running fiber's object (undefined on a thread's own stack, and while a collected fiber is unwound) */
-  currentFiber(): object | undefined;
 }
 
 /** The directory holding switchyard's package.json, from src (lib/) or build (dist/lib/). */
