@@ -24,8 +24,9 @@ export interface NativeStats {
   active: number;
   /** suspended fibers whose JS object was garbage collected and that have
    * not finished unwinding yet (README, "Dropped fibers"): back at 0 once
-   * their finalizers ran, unless one kept yielding while being unwound (it
-   * stays suspended, its stack mapped, and counted here) */
+   * their finalizers ran. Until then they are among `active` too; one that
+   * kept yielding while being unwound stays suspended for good, its stack
+   * mapped, counted here and no longer in `active`. */
   orphaned: number;
   /** carriers ever created: V8 thread ids consumed */
   created: number;

@@ -173,8 +173,6 @@ static const char* NotSwitchable(const FiberCore* fiber, const FiberCore* curren
   return nullptr;
 }
 
-// Binds execution resources before a fiber's first switch-in: false if none
-// could be had (nothing changed).
 // The GC is told what a started fiber costs outside the JS heap (its
 // stack's resident pages and V8's per-thread data, about this much when
 // idle): V8 sees only a few hundred bytes of JS objects per fiber, and a
@@ -182,6 +180,9 @@ static const char* NotSwitchable(const FiberCore* fiber, const FiberCore* curren
 // map tens of thousands of stacks before any GC collects (and unwinds) them.
 constexpr int64_t kStartedFiberCost = 16 * 1024;
 
+// Binds execution resources before a fiber's first switch-in: false if none
+// could be had (nothing changed). Unbind gives them back (the fiber ended,
+// or its object is gone).
 bool FiberRuntime::Bind(FiberCore* fiber) {
   if (fiber->backend_data != nullptr) return true;
   if (!backend_->Prepare(fiber)) return false;
