@@ -22,9 +22,9 @@ const settled = { active: 0, orphaned: 0, liveFibers: 0 };
 const collected = 'FiberCollectedError ERR_FIBER_COLLECTED current=undefined instanceof=true orphaned=1';
 
 describe('dropped suspended fibers', () => {
-  test('every finally block runs, innermost first, with Fiber.current undefined; nothing stays bound', () => {
+  test('every finally block runs, innermost first, after gc() returned, with Fiber.current undefined; nothing stays bound', () => {
     const out = expectOk(runCase('finally'));
-    expect(out.log).toEqual(['a:finally 0', 'a:finally 1', 'a:finally 2', `a:caught ${collected}`]);
+    expect(out.log).toEqual(['gc returned', 'a:finally 0', 'a:finally 1', 'a:finally 2', `a:caught ${collected}`]);
     expect(out.stats).toEqual(settled);
   });
 
