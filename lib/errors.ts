@@ -48,6 +48,18 @@ export class FiberResourceError extends FiberError {
   }
 }
 
+/**
+ * Thrown at the suspension point of a suspended fiber whose `Fiber` object
+ * was garbage collected, so that its `finally` blocks run before its stack
+ * is freed; a `Fiber.yield()` while it unwinds throws the same error again
+ * at once (README, "Dropped fibers").
+ */
+export class FiberCollectedError extends FiberError {
+  constructor(message = 'the fiber was garbage collected while suspended; it is being unwound') {
+    super(message, 'ERR_FIBER_COLLECTED');
+  }
+}
+
 /** Builds the typed error for a code raised by the native addon. */
 export function makeNativeError(code: string, message: string): Error {
   switch (code) {
@@ -59,6 +71,8 @@ export function makeNativeError(code: string, message: string): Error {
       return new YieldInMicrotaskError(message);
     case 'ERR_FIBER_RESOURCES':
       return new FiberResourceError(message);
+    case 'ERR_FIBER_COLLECTED':
+      return new FiberCollectedError(message);
     default:
       return new FiberError(message, code);
   }

@@ -12,42 +12,60 @@
  * f.resume(2); // 'then 2'; f.done === true
  * ```
  */
-import { FiberStateError, NotInFiberError } from './errors';
+import { FiberStateError } from './errors';
 import { native, NativeFiber, NativeFiberState } from './native';
 
 export type FiberState = 'created' | 'suspended' | 'running' | 'done';
-
-// The addon's exports object is in dictionary mode; a local binding keeps
-// the property lookup off the yield path. NativeFiber.yield is a plain V8
-// callback; the N-API export is the fallback for older binaries.
-const nativeYield = native.NativeFiber.yield ?? native.yield;
 
 const STATE_NAMES: readonly FiberState[] = ['created', 'suspended', 'running', 'done'];
 
 // Fiber extends the addon's class, so that resume() and throw() are the
 // native methods themselves, with no JS frame around them (the round trip's
-// hot path). The native `state` getter (a number) stays reachable for
-// `done` and `state`, which Fiber redefines.
-type NativeFiberClass = new (body: (value: unknown) => unknown, stackSize?: number) => object;
+// hot path); so are the statics Fiber.yield and Fiber.current. The native
+// `state` getter (a number) stays reachable for `done` and `state`, which
+// Fiber redefines.
+type NativeFiberClass = new (
+  body: (value: unknown) => unknown,
+  stackSize?: number,
+  collectedError?: () => unknown,
+  onCollectedError?: (error: unknown) => void,
+) => object;
 const NativeFiberBase = native.NativeFiber as unknown as NativeFiberClass;
 const nativeState = Object.getOwnPropertyDescriptor(native.NativeFiber.prototype, 'state')!.get! as (
   this: unknown,
 ) => NativeFiberState;
 
+/**
+ * Internal (the fibers-compatible layer): the key of a `FiberOptions` entry
+ * that chooses how the fiber is unwound if its object is garbage collected
+ * while it is suspended (README, "Dropped fibers"). Neither hook may
+ * reference the fiber: the fiber keeps its hooks alive, and a fiber
+ * reachable from its own hooks is never collected.
+ */
+export const collectedFiberHooks: unique symbol = Symbol('switchyard.collectedFiberHooks');
+
+/** Internal: see `collectedFiberHooks`. Both called on a clean stack (the
+ * event loop's), with `this` undefined. */
+export interface CollectedFiberHooks {
+  /** Returns the error thrown in at the suspension point (and again at
+   * every yield while unwinding); what it throws is used instead. Default:
+   * `new FiberCollectedError()`. */
+  error?: () => unknown;
+  /** Gets any other error the body throws while being unwound, and the
+   * FiberCollectedError saying it kept yielding (see README). Default: the
+   * error is reported as an uncaught exception; so is an error this hook
+   * throws. */
+  onError?: (error: unknown) => void;
+}
+
 export interface FiberOptions {
   /** Native stack size in bytes (default 1 MiB, 256 KiB to 1 GiB). JS
    * recursion that gets near the end throws RangeError inside the fiber. */
   stackSize?: number;
+  /** @internal see `collectedFiberHooks` */
+  [collectedFiberHooks]?: CollectedFiberHooks;
 }
 
-// The methods Fiber inherits from the native class, typed.
-// The fiber whose body is running now (Fiber.current). A module variable:
-// as a static private field of the class it cost ~190 more instructions per
-// round trip (callgrind), this ~15.
-let current: Fiber<any, any> | undefined = undefined;
-
-// Set by the class's static block, where Fiber's private fields are in reach.
-let switchAway: (self: Fiber<any, any>, fn: (value: unknown) => unknown, receiver: unknown, value: unknown) => unknown;
 const transferKey = native.transferKey;
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -76,17 +94,14 @@ export interface Fiber<TIn = unknown, TOut = unknown> {
  * A fiber that is resumed with values of type `TIn` and yields (and finally
  * returns) values of type `TOut`. The body receives the first resume value.
  *
- * `Fiber.current` is kept by the fiber's side of each switch, as resume()
- * has no JS of its own: whenever a fiber gets control (its body starts, a
- * `Fiber.yield()` or transfer() returns or throws) it notes who was current,
- * its resumer, and becomes current; whenever it gives control away (it
- * yields or transfers, its body ends) its resumer is current again.
+ * `Fiber.current` is kept by the addon, which knows which fiber runs; it
+ * holds each Fiber object weakly, and nothing in this module refers to a
+ * fiber from the fiber's own stack. So a suspended fiber that user code
+ * drops can be garbage collected (and is then unwound: README, "Dropped
+ * fibers"); a body that refers to its own Fiber keeps it alive.
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
-  /** who was current when this fiber last got control */
-  #resumer: Fiber<any, any> | undefined = undefined;
-
   constructor(body: (first: TIn) => TOut, options: FiberOptions = {}) {
     if (typeof body !== 'function') {
       throw new TypeError(`Fiber body must be a function, got ${body === null ? 'null' : typeof body}`);
@@ -100,17 +115,17 @@ export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
         throw new RangeError(`stackSize must be between ${native.minStackSize} and ${native.maxStackSize} bytes`);
       }
     }
-    // runs only once the constructor is done (on the first resume)
-    const run = (first: unknown): unknown => {
-      this.#resumer = current;
-      current = this;
-      try {
-        return body(first as TIn);
-      } finally {
-        current = this.#resumer;
+    const hooks = options[collectedFiberHooks];
+    if (hooks !== undefined) {
+      for (const key of ['error', 'onError'] as const) {
+        if (hooks[key] !== undefined && typeof hooks[key] !== 'function') {
+          throw new TypeError(`collected-fiber hook '${key}' must be a function`);
+        }
       }
-    };
-    super(run, stackSize);
+    }
+    // The body itself, not a wrapper closing over this Fiber: the wrapper's
+    // frame would stay on the fiber's stack, a GC root while suspended.
+    super(body as (value: unknown) => unknown, stackSize, hooks?.error, hooks?.onError);
   }
 
   /** True once the body has returned or thrown. */
@@ -125,41 +140,20 @@ export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
   /**
    * Suspends the running fiber, handing `value` to whoever resumed it, and
    * returns the value of the next `resume()` (or throws what `throw()` sent).
+   * The addon's own function (inherited from its class).
    * @throws NotInFiberError outside a fiber.
    * @throws YieldInMicrotaskError inside a microtask that began in the fiber.
+   * @throws FiberCollectedError (or the error its owner chose) while the
+   *   fiber is being unwound after its object was garbage collected.
    */
-  static yield<TResume = unknown, TYield = unknown>(value?: TYield): TResume {
-    const self = current;
-    if (self === undefined) return nativeYield(value) as TResume; // not in a Fiber: the addon says why
-    return switchAway(self, nativeYield, undefined, value) as TResume;
-  }
+  declare static readonly yield: <TResume = unknown, TYield = unknown>(value?: TYield) => TResume;
 
-  static {
-    // Fiber.yield and transfer(): the running fiber `self` gives control
-    // away through `fn` and gets it back. Whoever runs next finds self's
-    // resumer as `current` (the fiber a transfer switches into takes it
-    // over); whoever switches back in has made `current` self's new resumer.
-    switchAway = (self, fn, receiver, value) => {
-      current = self.#resumer;
-      let result: unknown;
-      try {
-        result = fn.call(receiver, value);
-      } catch (error) {
-        // thrown in by throw(), or refused (nothing switched)
-        self.#resumer = current;
-        current = self;
-        throw error;
-      }
-      self.#resumer = current;
-      current = self;
-      return result;
-    };
-  }
-
-  /** The fiber whose body is running now, or undefined on a thread's own stack. */
-  static get current(): Fiber<unknown, unknown> | undefined {
-    return current;
-  }
+  /**
+   * The fiber whose body is running now, or undefined on a thread's own
+   * stack (and while a garbage-collected fiber is being unwound: its object
+   * is gone). The addon's own property (inherited from its class).
+   */
+  declare static readonly current: Fiber<unknown, unknown> | undefined;
 
   /** Which native mechanism runs fibers: 'tls' (own stacks) or 'threads'. */
   static get backend(): 'tls' | 'threads' {
@@ -186,9 +180,8 @@ export const canTransfer = transferKey !== undefined;
  *   running or done, or the backend cannot transfer (canTransfer).
  */
 export function transfer<R = unknown>(next: Fiber<any, any>, value?: unknown): R {
-  const self = current;
-  if (self === undefined) throw new NotInFiberError('transfer() called outside of a fiber');
   if (transferKey === undefined) throw new FiberStateError(`the ${native.backend} backend cannot transfer between fibers`);
-  const method = (next as unknown as Record<symbol, (value: unknown) => unknown>)[transferKey];
-  return switchAway(self, method, next, value) as R;
+  const method = (next as unknown as Record<symbol, (value: unknown) => R>)[transferKey];
+  // outside a fiber the addon throws NotInFiberError
+  return method.call(next, value);
 }

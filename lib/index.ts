@@ -7,6 +7,7 @@ export {
   NotInFiberError,
   YieldInMicrotaskError,
   FiberResourceError,
+  FiberCollectedError,
 } from './errors';
 
 import { native, NativeStats } from './native';

@@ -23,7 +23,11 @@ export interface NativeStats {
   pooled: number;
   /** carriers bound to started, unfinished fibers */
   active: number;
-  /** suspended fibers whose JS object was collected (their stacks stay mapped) */
+  /** suspended fibers whose JS object was garbage collected and that have
+   * not finished unwinding yet (README, "Dropped fibers"): back at 0 once
+   * their finalizers ran. Until then they are among `active` too; one that
+   * kept yielding while being unwound stays suspended for good, its stack
+   * mapped, counted here and no longer in `active`. */
   orphaned: number;
   /** carriers ever created: V8 thread ids consumed */
   created: number;
@@ -55,9 +59,16 @@ export interface NativeBinding {
   readonly minStackSize: number;
   readonly maxStackSize: number;
   NativeFiber: {
-    new (body: (value: unknown) => unknown, stackSize?: number): NativeFiber;
-    /** yield as a plain V8 callback (absent from addons built before it existed) */
-    readonly yield?: (value: unknown) => unknown;
+    new (
+      body: (value: unknown) => unknown,
+      stackSize?: number,
+      collectedError?: () => unknown,
+      onCollectedError?: (error: unknown) => void,
+    ): NativeFiber;
+    /** yield as a plain V8 callback */
+    readonly yield: (value: unknown) => unknown;
+    /** the running fiber's object (undefined on a thread's own stack, and while a collected fiber is unwound) */
+    readonly current: object | undefined;
     /** tls backend: 'v8' (direct hand-off of V8's thread state) or 'locker: <why not>' */
     readonly handoff?: string;
     /** with handoff 'v8': the parts of V8's thread state it copies itself, comma-separated (the rest go through V8's functions) */

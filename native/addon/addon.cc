@@ -84,7 +84,9 @@ Napi::Value Stats(const Napi::CallbackInfo& info) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("pooled", static_cast<double>(s.pooled));
   out.Set("active", static_cast<double>(s.active));
-  out.Set("orphaned", static_cast<double>(s.orphaned));
+  // collected and not yet unwound (the backend's parked carriers, at
+  // teardown or of a fiber that kept yielding, are among them)
+  out.Set("orphaned", static_cast<double>(data->runtime->orphaned()));
   out.Set("created", static_cast<double>(s.created));
   out.Set("liveFibers", static_cast<double>(data->live_fibers));
   out.Set("depth", static_cast<double>(data->runtime->depth()));
@@ -116,7 +118,19 @@ Napi::Value InFiber(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), AddonData::Get(info.Env())->runtime->current() != nullptr);
 }
 
+// The environment is going away (process or worker exit): from here on no
+// collected fiber is unwound. Cleanup hooks run in reverse order of
+// registration, so this one, added at load, runs before N-API's own (which
+// finalizes the objects still alive, and this instance data).
+void MarkTearingDown(void* arg) { static_cast<AddonData*>(arg)->tearing_down = true; }
+
 void FinalizeAddonData(Napi::Env, AddonData* d) {
+  d->tearing_down = true;
+  for (FiberCore* core : d->deferred_unwinds) {
+    d->runtime->Drop(core);
+    delete core;
+  }
+  d->deferred_unwinds.clear();
   d->error_factory.Reset();
   d->fiber_constructor.Reset();
   d->cped_guard.reset();
@@ -177,6 +191,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   data->runtime.reset(new FiberRuntime(v8::Isolate::GetCurrent(), std::move(backend)));
   data->cped_guard.reset(new CpedGuard(v8::Isolate::GetCurrent()));
   env.SetInstanceData<AddonData, FinalizeAddonData>(data);
+  napi_add_env_cleanup_hook(env, MarkTearingDown, data);
 
   exports.Set("backend", Napi::String::New(env, data->runtime->backend()->Name()));
   if (!note.empty()) exports.Set("backendNote", Napi::String::New(env, note));

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <vector>
 
 #include "cped_guard.h"
 #include "fiber_core.h"
@@ -20,6 +21,13 @@ struct AddonData {
   // specified, so whichever of the env and the last fiber goes last frees.
   size_t live_fibers = 0;
   bool env_gone = false;
+  // Set by the first environment cleanup hook: nothing is unwound any more
+  // (fibers suspended at exit stay as they are).
+  bool tearing_down = false;
+  // Collected suspended fibers whose finalizer did not run on a clean stack
+  // (a fiber was running): unwound by the next finalizer that does, or
+  // parked at teardown (collected_fiber.h).
+  std::vector<FiberCore*> deferred_unwinds;
 
   static AddonData* Get(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
   void MaybeDelete();

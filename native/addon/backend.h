@@ -24,7 +24,7 @@ class MicrotaskFlags;
 struct BackendStats {
   size_t pooled = 0;    // idle execution resources kept for reuse
   size_t active = 0;    // resources bound to started, unfinished fibers
-  size_t orphaned = 0;  // suspended fibers whose JS object was collected
+  size_t orphaned = 0;  // carriers parked for good: released while suspended (at teardown, or never unwound)
   size_t created = 0;   // resources ever created (V8 thread ids consumed)
 };
 
@@ -52,7 +52,10 @@ class Backend {
 
   // The fiber finished, or its JS object is gone. Resources of a finished
   // fiber are recycled; a suspended fiber's stack must stay mapped because
-  // V8 keeps walking its archived frames during GC.
+  // V8 keeps walking its archived frames during GC. (A suspended fiber whose
+  // object was collected is unwound first, collected_fiber.cc, and so
+  // released finished; only one torn down with its environment, or one that
+  // refused to unwind, is released suspended.)
   virtual void Release(FiberCore* fiber) = 0;
 
   virtual BackendStats Stats() const = 0;

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "addon_data.h"
+#include "collected_fiber.h"
 #include "fiber_core.h"
 #include "tls_identity.h"
 #include "v8_bridge.h"
@@ -55,7 +56,34 @@ class NativeFiber {
   NativeFiber(const NativeFiber&) = delete;
   NativeFiber& operator=(const NativeFiber&) = delete;
 
-  static void Finalize(napi_env, void* self, void*) { delete static_cast<NativeFiber*>(self); }
+  // N-API runs this after the GC collected the object, from a native
+  // immediate on the event loop (or at environment teardown, for objects
+  // still alive). A collected suspended fiber is unwound first
+  // (collected_fiber.h); if a fiber is running, later.
+  static void Finalize(napi_env env, void* p, void*) {
+    auto* self = static_cast<NativeFiber*>(p);
+    AddonData* data = self->data_;
+    FiberCore* core = self->core_;
+    if (core != nullptr && ShouldUnwindNow(env, data, core)) {
+      DrainDeferred(env, data);
+      UnwindCollected(env, data, core);
+    } else if (core != nullptr && core->collected() && core->state() == FiberState::kSuspended &&
+               !data->tearing_down && data->runtime->current() != nullptr) {
+      data->deferred_unwinds.push_back(core);
+      self->core_ = nullptr;
+    }
+    delete self;
+  }
+
+  static void DrainDeferred(napi_env env, AddonData* data) {
+    while (!data->deferred_unwinds.empty()) {
+      FiberCore* core = data->deferred_unwinds.back();
+      data->deferred_unwinds.pop_back();
+      if (ShouldUnwindNow(env, data, core)) UnwindCollected(env, data, core);
+      data->runtime->Drop(core);
+      delete core;
+    }
+  }
 
   AddonData* data() const { return data_; }
   FiberCore* core() const { return core_; }
@@ -155,6 +183,18 @@ void Hop(const v8::FunctionCallbackInfo<v8::Value>& info) {
   Deliver(info, data, data->runtime->Hop(hop->op, core, value));
 }
 
+// NativeFiber.current: the JS object of the running fiber; undefined on a
+// thread's own stack, and while a collected fiber is being unwound. A native
+// data property (an AccessorInfo): property loads call it through their
+// inline cache in every tier, about as cheaply as a JS getter reading a
+// variable; a getter function (or a function call) would be an API call,
+// ~400 instructions until the caller is optimized.
+void Current(v8::Local<v8::Name>, const v8::PropertyCallbackInfo<v8::Value>& info) {
+  auto* b = static_cast<BindingData*>(info.Data().As<v8::External>()->Value());
+  FiberCore* core = b->data->runtime->current();
+  if (core != nullptr) info.GetReturnValue().Set(core->Object(info.GetIsolate()));
+}
+
 void State(const v8::FunctionCallbackInfo<v8::Value>& info) {
   NativeFiber* self = Self(info);
   int state = static_cast<int>(self == nullptr ? FiberState::kDone : self->core()->state());
@@ -175,7 +215,10 @@ void SplitHandoffs(const v8::FunctionCallbackInfo<v8::Value>& info) {
   info.GetReturnValue().Set(static_cast<double>(V8Handoff::SplitHandoffs()));
 }
 
-// new NativeFiber(body: Function, stackSize?: number)
+// new NativeFiber(body: Function, stackSize?: number,
+//                 collectedError?: () => unknown, onCollectedError?: (error) => void)
+// The last two choose how the fiber is unwound if its object is collected
+// while it is suspended (collected_fiber.cc); undefined: the defaults.
 void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   BindingData* b = Binding(info);
@@ -203,8 +246,17 @@ void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
     }
     stack_size = (static_cast<size_t>(requested) + 4095) & ~static_cast<size_t>(4095);
   }
+  for (int i = 2; i <= 3; i++) {
+    if (info.Length() > i && !info[i]->IsUndefined() && !info[i]->IsFunction()) {
+      isolate->ThrowException(v8::Exception::TypeError(Str(isolate, "the collected-fiber hooks must be functions")));
+      return;
+    }
+  }
   FiberRuntime* runtime = b->data->runtime.get();
   auto* core = new FiberCore(runtime, isolate->GetCurrentContext(), info[0].As<v8::Function>(), stack_size);
+  if (info.Length() > 2 && info[2]->IsFunction()) core->collected_error_hook.Reset(isolate, info[2].As<v8::Function>());
+  if (info.Length() > 3 && info[3]->IsFunction()) core->collected_reaction_hook.Reset(isolate, info[3].As<v8::Function>());
+  core->SetObject(info.This());
   auto* self = new NativeFiber(b->data, core);
   if (napi_add_finalizer(b->env, FromV8(info.This()), self, NativeFiber::Finalize, nullptr, nullptr) != napi_ok) {
     delete self;
@@ -262,6 +314,10 @@ void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports) {
     proto->Set(key, method(Hop, 1, hop(3)), fixed);
     exports.Set("transferKey", Napi::Value(env, FromV8(key)));
   }
+  // Fiber.current, kept by the runtime: lib/fiber.ts holds no reference to
+  // a fiber that could outlive its running (see collected_fiber.cc).
+  tpl->SetNativeDataProperty(Str(isolate, "current"), Current, nullptr, ext,
+                             static_cast<v8::PropertyAttribute>(v8::ReadOnly | v8::DontEnum | v8::DontDelete));
   // Fiber.yield's fast path (the `yield` export is the N-API one).
   tpl->Set(Str(isolate, "yield"),
            v8::FunctionTemplate::New(isolate, Hop, hop(2), {}, 1, v8::ConstructorBehavior::kThrow), fixed);

@@ -11,6 +11,7 @@ const char* FailureCodeName(FailureCode code) {
     case FailureCode::kNotInFiber: return "ERR_NOT_IN_FIBER";
     case FailureCode::kYieldInMicrotask: return "ERR_YIELD_IN_MICROTASK";
     case FailureCode::kResources: return "ERR_FIBER_RESOURCES";
+    case FailureCode::kCollected: return "ERR_FIBER_COLLECTED";
     case FailureCode::kNone: break;
   }
   return "ERR_FIBER";
@@ -29,6 +30,30 @@ FiberCore::~FiberCore() {
   context_.Reset();
   body_.Reset();
   final_value.Reset();
+  object_.Reset();
+  unwind_error.Reset();
+  collected_error_hook.Reset();
+  collected_reaction_hook.Reset();
+}
+
+void FiberCore::SetObject(v8::Local<v8::Object> object) {
+  object_.Reset(runtime_->isolate(), object);
+  object_.SetWeak(this, OnCollected, v8::WeakCallbackType::kParameter);
+}
+
+v8::Local<v8::Value> FiberCore::Object(v8::Isolate* isolate) const {
+  if (object_.IsEmpty()) return v8::Undefined(isolate);
+  return object_.Get(isolate);
+}
+
+// First-pass weak callback, inside the GC: only notes the loss. A started,
+// unfinished fiber is an orphan from now until it has been unwound (its
+// NativeFiber's finalizer does that later, where JS may run).
+void FiberCore::OnCollected(const v8::WeakCallbackInfo<FiberCore>& info) {
+  FiberCore* fiber = info.GetParameter();
+  fiber->object_.Reset();
+  fiber->collected_ = true;
+  if (fiber->state_ == FiberState::kSuspended) fiber->runtime_->CountOrphan();
 }
 
 void FiberCore::RunBody() {
@@ -155,10 +180,27 @@ static const char* NotSwitchable(const FiberCore* fiber, const FiberCore* curren
   return nullptr;
 }
 
+// The GC is told what a started fiber costs outside the JS heap (its
+// stack's resident pages and V8's per-thread data, about this much when
+// idle): V8 sees only a few hundred bytes of JS objects per fiber, and a
+// program that drops suspended fibers but allocates little would otherwise
+// map tens of thousands of stacks before any GC collects (and unwinds) them.
+constexpr int64_t kStartedFiberCost = 16 * 1024;
+
 // Binds execution resources before a fiber's first switch-in: false if none
-// could be had (nothing changed).
+// could be had (nothing changed). Unbind gives them back (the fiber ended,
+// or its object is gone).
 bool FiberRuntime::Bind(FiberCore* fiber) {
-  return fiber->backend_data != nullptr || backend_->Prepare(fiber);
+  if (fiber->backend_data != nullptr) return true;
+  if (!backend_->Prepare(fiber)) return false;
+  isolate_->AdjustAmountOfExternalAllocatedMemory(kStartedFiberCost);
+  return true;
+}
+
+void FiberRuntime::Unbind(FiberCore* fiber) {
+  if (fiber->backend_data == nullptr) return;
+  backend_->Release(fiber);
+  isolate_->AdjustAmountOfExternalAllocatedMemory(-kStartedFiberCost);
 }
 
 // Resume, yield and transfer share this function and its one call into the
@@ -193,6 +235,12 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     if (fiber == nullptr)
       return Outcome::Fail(FailureCode::kNotInFiber, next != nullptr ? "Fiber transfer called outside of a fiber"
                                                                      : "Fiber.yield() called outside of a fiber");
+    // Being unwound after collection: no one is waiting for this yield; the
+    // unwinding error comes back at once (bounded, see FiberCore).
+    if (fiber->unwinding && fiber->unwind_rethrows < FiberCore::kMaxUnwindRethrows) {
+      fiber->unwind_rethrows++;
+      return Outcome::Throw(fiber->unwind_error.Get(isolate_));
+    }
     if (next != nullptr) {
       if (!backend_->CanTransfer())
         return Outcome::Fail(FailureCode::kFiberState, "this backend cannot transfer between fibers");
@@ -264,7 +312,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     case OutMode::kThrew: {
       fiber->state_ = FiberState::kDone;
       async_.Destroy(&fiber->async_context);
-      backend_->Release(fiber);
+      Unbind(fiber);
       v8::Local<v8::Value> v = fiber->final_value.Get(isolate_);
       fiber->final_value.Reset();
       return fiber->out_mode == OutMode::kReturned ? Outcome::Value(v) : Outcome::Throw(v);
@@ -272,14 +320,14 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     case OutMode::kTerminated:
       fiber->state_ = FiberState::kDone;
       async_.Destroy(&fiber->async_context);
-      backend_->Release(fiber);
+      Unbind(fiber);
       return Outcome{Outcome::kTerminated, {}, FailureCode::kNone, nullptr};
   }
   return Outcome::Value(v8::Undefined(isolate_));
 }
 
 void FiberRuntime::Drop(FiberCore* fiber) {
-  if (fiber->backend_data != nullptr) backend_->Release(fiber);
+  Unbind(fiber);
 }
 
 }  // namespace switchyard

@@ -32,6 +32,7 @@ enum class FailureCode {
   kNotInFiber,        // ERR_NOT_IN_FIBER
   kYieldInMicrotask,  // ERR_YIELD_IN_MICROTASK
   kResources,         // ERR_FIBER_RESOURCES
+  kCollected,         // ERR_FIBER_COLLECTED
 };
 const char* FailureCodeName(FailureCode code);
 
@@ -48,6 +49,7 @@ class FiberCore {
   FiberState state() const { return state_; }
   size_t stack_size() const { return stack_size_; }
   FiberRuntime* runtime() const { return runtime_; }
+  v8::Local<v8::Context> context(v8::Isolate* isolate) const { return context_.Get(isolate); }
 
   // Called by the backend on the fiber's own stack, with the isolate locked
   // and the stack limit set: runs the body to completion and records the
@@ -59,6 +61,28 @@ class FiberCore {
 
   // The async context the body runs in (async_context.h).
   FiberAsyncContext async_context;
+
+  // The JS object that owns this fiber (Fiber.current), held weakly: a
+  // suspended fiber whose object becomes unreachable is collected and then
+  // unwound (collected_fiber.cc). Empty once the object is gone.
+  void SetObject(v8::Local<v8::Object> object);
+  v8::Local<v8::Value> Object(v8::Isolate* isolate) const;
+  bool collected() const { return collected_; }
+
+  // Unwinding after collection (collected_fiber.cc): while set, a yield or
+  // transfer of this fiber throws `unwind_error` again at once instead of
+  // switching, at most kMaxUnwindRethrows times; then it really suspends and
+  // the fiber is abandoned (its stack stays mapped for good).
+  static constexpr int kMaxUnwindRethrows = 10000;
+  bool unwinding = false;
+  int unwind_rethrows = 0;
+  v8::Global<v8::Value> unwind_error;
+  // The owner's choice of the error thrown in (a function returning it) and
+  // of what happens to any other error the body throws while being unwound
+  // (a function called with it); empty: FiberCollectedError, and reported
+  // as an uncaught exception.
+  v8::Global<v8::Function> collected_error_hook;
+  v8::Global<v8::Function> collected_reaction_hook;
 
   // Transfer slots. in_value/out_value (while yielded) are handles owned by
   // the other side's handle scope, which is archived, not destroyed, while
@@ -77,6 +101,9 @@ class FiberCore {
   size_t stack_size_;
   FiberState state_ = FiberState::kCreated;
   FiberCore* resumer_ = nullptr;  // fiber that resumed us (nullptr: thread's own stack)
+  v8::Global<v8::Object> object_;  // weak
+  bool collected_ = false;         // object_ was cleared by the GC
+  static void OnCollected(const v8::WeakCallbackInfo<FiberCore>& info);
 
   // Microtask queues that were already running when we were resumed: a yield
   // is only legal if no other queue has started running since.
@@ -120,9 +147,16 @@ class FiberRuntime {
   Outcome Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value);
   // The JS object owning `fiber` is gone.
   void Drop(FiberCore* fiber);
+  // Suspended fibers whose JS object was collected and that have not
+  // finished unwinding (or were left suspended: at teardown, or a body that
+  // kept yielding while being unwound).
+  size_t orphaned() const { return orphaned_; }
+  void ForgetOrphan() { orphaned_--; }
+  void CountOrphan() { orphaned_++; }
 
  private:
   bool Bind(FiberCore* fiber);
+  void Unbind(FiberCore* fiber);
   void RecordRunningQueues(FiberCore* fiber);
   bool NewQueueRunning(FiberCore* fiber);
   int CollectRunningQueues(v8::MicrotaskQueue** out);
@@ -140,6 +174,7 @@ class FiberRuntime {
   const MicrotaskFlags* flags_;  // nullptr: the microtask check asks the queues
   FiberCore* current_ = nullptr;
   size_t depth_ = 0;  // nesting of fibers on this thread
+  size_t orphaned_ = 0;
 };
 
 }  // namespace switchyard

@@ -9,6 +9,7 @@
     "switchyard_addon_sources": [
       "native/addon/addon.cc",
       "native/addon/async_context.cc",
+      "native/addon/collected_fiber.cc",
       "native/addon/cped_guard.cc",
       "native/addon/elf_symbols.cc",
       "native/addon/fiber_binding.cc",

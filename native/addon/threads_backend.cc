@@ -25,8 +25,11 @@
 //
 // A *carrier* is one OS thread plus its baton; carriers are pooled (bounded)
 // so a program that keeps creating fibers reuses threads, and with them V8
-// thread ids. Threads of suspended fibers whose JS objects were collected
-// ("orphans") stay blocked on their baton for the rest of the process: their
+// thread ids. A suspended fiber whose JS object was collected is unwound
+// (collected_fiber.cc): its thread is resumed, the body ends and the carrier
+// is pooled like any other. Threads of suspended fibers released without
+// that (at environment teardown, or a body that refused to unwind:
+// "orphans") stay blocked on their baton for the rest of the process: their
 // archived frames are still known to V8, so the stack must stay mapped. At
 // process exit they are simply never woken (exit_group ends them).
 #include <errno.h>

@@ -197,13 +197,17 @@ describe('threads backend: exit and teardown', () => {
         const inner = new Fiber(() => Fiber.yield('inner'));
         const outer = new Fiber(() => { inner.resume(); return Fiber.yield('outer'); });
         outer.resume();
-        for (let i = 0; i < 50; i++) new Fiber(() => Fiber.yield()).resume(); // orphans once collected
+        for (let i = 0; i < 50; i++) new Fiber(() => Fiber.yield()).resume(); // unwound once collected
         if (global.gc) global.gc();
         for (let i = 0; i < 10; i++) new Fiber(() => i).resume(); // a pooled, idle thread
         setTimeout(() => { const s = lib.fiberStats(); console.log(JSON.stringify({ ok: true, active: s.active + s.orphaned })); }, 20);`;
       const r = runNode(code, { SWITCHYARD_FIBER_BACKEND: 'threads' }, flags, 60_000);
       expectClean(r);
-      expect(r.json).toEqual({ ok: true, active: 152 });
+      // 100 kept, inner and outer; the 50 dropped ones are unwound (their
+      // threads pooled) once a GC collected them: with gc(), before the timer
+      expect(r.json.ok).toBe(true);
+      if (flags.length > 0) expect(r.json.active).toBe(102);
+      else expect([102, 152]).toContain(r.json.active);
       expect(r.ms).toBeLessThan(30_000);
     }
   });
