@@ -11,7 +11,7 @@
  * code that matches on them keeps working.
  */
 import { AsyncLocalStorage } from 'async_hooks';
-import { Fiber as CoreFiber } from '../fiber';
+import { collectedFiberHooks, CollectedFiberHooks, Fiber as CoreFiber } from '../fiber';
 import { native } from '../native';
 
 /** A fiber as the `fibers` package defines it. */
@@ -55,13 +55,29 @@ export interface FibersFiberConstructor {
 const DEFAULT_POOL_SIZE = 120;
 const ZOMBIE_MESSAGE = 'This Fiber is a zombie';
 
+// What fibers does with a suspended fiber that was garbage collected: its
+// pending yield (and every later one, at once) throws the zombie error, so
+// its finally blocks run; any other error escaping then ends the process.
+// Shared by every fiber: hooks must not reference the fiber they unwind.
+const UNWIND_AS_FIBERS: CollectedFiberHooks = {
+  error: () => new Error(ZOMBIE_MESSAGE),
+  onError: (error: unknown) => {
+    const detail = error instanceof Error && error.stack ? error.stack : String(error);
+    process.stderr.write(
+      `An exception was thrown from a Fiber which was being garbage collected; ` +
+        `like fibers, the process exits:\n${detail}\n`,
+    );
+    process.exit(1);
+  },
+};
+
 // The core fiber under one start of a compat fiber; `owner` lets
 // Fiber.current map the running core fiber back to the compat one.
 class Carrier extends CoreFiber<unknown, unknown> {
   readonly owner: FiberImpl;
 
   constructor(owner: FiberImpl, body: (first: unknown) => unknown) {
-    super(body);
+    super(body, { [collectedFiberHooks]: UNWIND_AS_FIBERS });
     this.owner = owner;
   }
 }
@@ -69,6 +85,12 @@ class Carrier extends CoreFiber<unknown, unknown> {
 function runningCompatFiber(): FiberImpl | undefined {
   const core = CoreFiber.current;
   return core instanceof Carrier ? core.owner : undefined;
+}
+
+// Inside a fiber whose object is gone: a collected fiber being unwound (the
+// core keeps Fiber.current for every fiber whose object is alive).
+function unwindingCollectedFiber(): boolean {
+  return CoreFiber.current === undefined && native.inFiber();
 }
 
 let poolSize = DEFAULT_POOL_SIZE;
@@ -150,9 +172,11 @@ class FiberImpl implements FibersFiber {
     // The fiber object is looked at in a helper, so that no frame of the
     // suspended stack refers to it: a fiber nobody else refers to can then
     // be collected while it is suspended (fibers unwinds such fibers).
+    if (arguments.length > 1) throw new TypeError('yield() expects 1 or no arguments');
+    // a collected fiber being unwound: the core throws the zombie error again
+    if (unwindingCollectedFiber()) return CoreFiber.yield(value);
     const zombie = FiberImpl.#zombieOfRunning();
     if (zombie !== undefined) throw zombie;
-    if (arguments.length > 1) throw new TypeError('yield() expects 1 or no arguments');
     return CoreFiber.yield(value);
   }
 
@@ -169,8 +193,7 @@ class FiberImpl implements FibersFiber {
   // A new start: the function runs with `this` = the global object, and gets
   // the first run()'s argument only if run() was given one.
   #start(passValue: boolean): Carrier {
-    const fn = this.#fn;
-    const body = passValue ? (first: unknown) => fn.call(globalThis, first) : () => fn.call(globalThis);
+    const body = bodyCalling(this.#fn, passValue);
     // every start runs in the context of Fiber(fn), as a callback bound to it
     const core = this.#context(() => new Carrier(this, body));
     this.#core = core;
@@ -183,6 +206,14 @@ class FiberImpl implements FibersFiber {
     const state = core.state;
     if ((state === 'done' || state === 'created') && this.#core === core) this.#core = undefined;
   }
+}
+
+// The core fiber's body. Made out here, where `this` is not in scope: a
+// closure made next to one that uses `this` shares its context, and the
+// body's frame stays on the suspended stack, so the fiber object would stay
+// reachable from its own stack and never be collected.
+function bodyCalling(fn: (value?: unknown) => unknown, passValue: boolean): (first: unknown) => unknown {
+  return passValue ? (first: unknown) => fn.call(globalThis, first) : () => fn.call(globalThis);
 }
 
 function brand(value: unknown, method: string): FiberImpl {

@@ -338,6 +338,62 @@ describe('reset (zombie unwinding)', () => {
   });
 });
 
+describe('garbage collection, as fibers does it', () => {
+  const compat = path.join(ROOT, 'dist', 'lib', 'fibers-compat', 'fibers.js');
+  const runGc = (body: string) =>
+    spawnSync(process.execPath, ['--expose-gc', '-e', `const Fiber = require(${JSON.stringify(compat)});\n${body}`], {
+      encoding: 'utf8',
+      timeout: process.env.SWITCHYARD_EMULATED_NODE ? 600_000 : 60_000,
+    });
+
+  test('a dropped suspended fiber is unwound: its pending yield and every later one throw the zombie error, its finally blocks run', () => {
+    assertBuilt();
+    const r = runGc(`
+      const seen = [];
+      for (let i = 0; i < 50; i++) {
+        Fiber(function () {
+          try {
+            Fiber.yield();
+          } catch (e) {
+            seen.push(e.message);
+            try { Fiber.yield(); } catch (again) { seen.push(again.message); }
+          } finally {
+            seen.push('finally');
+          }
+        }).run();
+      }
+      gc();
+      const done = () => seen.filter((s) => s === 'finally').length === 50;
+      (function wait(n) {
+        if (done() || n === 0) {
+          const { fiberStats } = require(${JSON.stringify(path.join(ROOT, 'dist', 'lib', 'index.js'))});
+          console.log(JSON.stringify({ seen: [...new Set(seen)], count: seen.length, stats: fiberStats() }));
+        } else { gc(); setTimeout(() => wait(n - 1), 10); }
+      })(500);
+    `);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.seen).toEqual([ZOMBIE, 'finally']);
+    expect(out.count).toBe(150);
+    expect(out.stats).toMatchObject({ active: 0, orphaned: 0 });
+  });
+
+  test('another error escaping a fiber being unwound ends the process with status 1 and says why', () => {
+    assertBuilt();
+    const r = runGc(`
+      Fiber(function () {
+        try { Fiber.yield(); } finally { throw new Error('thrown from finally'); }
+      }).run();
+      gc();
+      setTimeout(() => { gc(); setTimeout(() => console.log('still running'), 2000); }, 10);
+    `);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('An exception was thrown from a Fiber which was being garbage collected');
+    expect(r.stderr).toContain('thrown from finally');
+  });
+});
+
 describe('statics and the shared class', () => {
   test('poolSize is 120 by default and settable; fibersCreated counts native stacks allocated', () => {
     expect(Fiber.poolSize).toBe(120);
