@@ -22,7 +22,8 @@
  *     delay slot; no instruction is placed in one by hand.
  *   A new context computes the trampoline's own gp from ra (= the trampoline's address when the
  *     first switch resumes it), then calls entry through t9 ($25) = entry, as PIC callees expect:
- *     entry derives its gp from t9. The trampoline's gp reaches the abort reporter through the GOT.
+ *     entry derives its gp from t9. The trampoline's gp reaches the abort reporter through the GOT,
+ *     so the file must be assembled as abicalls code (-mabicalls, the Linux default).
  *   Never touched: k0, k1 (kernel).
  *   Every switch keeps CFI valid, so debuggers unwind through it on either stack.
  *
