@@ -17,7 +17,7 @@
 type Range<N extends number, Acc extends number[] = []> = Acc['length'] extends N ? Acc[number] : Range<N, [...Acc, Acc['length']]>;
 
 /** Instruction sets the schema can describe (an ISA emitter may or may not exist yet). */
-export type Isa = 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'arm';
+export type Isa = 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'arm' | 'i386' | 'mips64el';
 
 /** Register names per instruction set, as the assembler spells them. */
 export interface IsaRegisters {
@@ -52,6 +52,17 @@ export interface IsaRegisters {
     float: `d${Range<32>}`;
     control: 'fpscr';
   };
+  i386: {
+    general: 'eax' | 'ebx' | 'ecx' | 'edx' | 'esi' | 'edi' | 'ebp' | 'esp';
+    float: never;
+    control: 'mxcsr' | 'x87cw';
+  };
+  /** MIPS64 little-endian, n64 register names (a4-a7 are $8-$11, t0-t3 are $12-$15; s8 is the frame pointer $30) */
+  mips64el: {
+    general: 'at' | 'v0' | 'v1' | `a${Range<8>}` | `t${0 | 1 | 2 | 3 | 8 | 9}` | `s${Range<9>}` | 'gp' | 'sp' | 'ra' | 'k0' | 'k1';
+    float: `f${Range<32>}`;
+    control: 'fcsr';
+  };
 }
 
 export type GeneralRegister<I extends Isa> = IsaRegisters[I]['general'];
@@ -70,7 +81,7 @@ export type ReturnAddress<I extends Isa> =
   | { in: 'register'; register: GeneralRegister<I> };
 
 /** Hardening features; each names the ISA it belongs to so a spec cannot mix them up. */
-export type Hardening<I extends Isa> = I extends 'x86_64'
+export type Hardening<I extends Isa> = I extends 'x86_64' | 'i386'
   ? { kind: 'x86-ibt' } | { kind: 'x86-shstk' }
   : I extends 'aarch64'
     ? { kind: 'aarch64-bti' } | { kind: 'aarch64-pac'; key: 'a' | 'b' }
@@ -116,8 +127,14 @@ export interface AbiSpec<I extends Isa = Isa> {
     stackPointer: GeneralRegister<I>;
     framePointer: GeneralRegister<I> | null;
     returnAddress: ReturnAddress<I>;
-    /** integer argument registers in order; the switch uses the first three */
+    /**
+     * integer argument registers in order; the switch uses the first three.
+     * With argumentsOnStack (i386 cdecl), the scratch registers the switch
+     * loads its three stacked arguments into.
+     */
     arguments: GeneralRegister<I>[];
+    /** the caller passes every argument on the stack, above the return address (i386 System V) */
+    argumentsOnStack?: true;
     result: GeneralRegister<I>;
     /** registers the platform reserves: the switcher must never read or write them */
     reserved: GeneralRegister<I>[];

@@ -19,13 +19,13 @@ export function slotBytes(spec: AbiSpec, slot: FrameSlot<Isa>): number {
   return slot.kind === 'general' ? spec.pointerBytes : slot.bytes;
 }
 
-const HARDENING_ISA: Record<string, Isa> = {
-  'x86-ibt': 'x86_64',
-  'x86-shstk': 'x86_64',
-  'aarch64-bti': 'aarch64',
-  'aarch64-pac': 'aarch64',
-  'riscv-zicfilp': 'riscv64',
-  'riscv-zicfiss': 'riscv64',
+const HARDENING_ISA: Record<string, Isa[]> = {
+  'x86-ibt': ['x86_64', 'i386'],
+  'x86-shstk': ['x86_64', 'i386'],
+  'aarch64-bti': ['aarch64'],
+  'aarch64-pac': ['aarch64'],
+  'riscv-zicfilp': ['riscv64'],
+  'riscv-zicfiss': ['riscv64'],
 };
 
 export function validateSpec(spec: AbiSpec): SpecProblem[] {
@@ -109,6 +109,11 @@ export function validateSpec(spec: AbiSpec): SpecProblem[] {
       if (reserved.has(reg)) problem(`registers.${list}[${i}]`, `${reg} is reserved by the platform and must not be used`);
     });
   }
+  if (registers.argumentsOnStack) {
+    registers.arguments.slice(0, 3).forEach((reg, i) => {
+      if (!registers.scratch.includes(reg)) problem(`registers.arguments[${i}]`, `${reg} receives a stacked argument, so it must be a scratch register`);
+    });
+  }
   registers.scratch.forEach((reg, i) => {
     if (general.has(reg)) problem(`registers.scratch[${i}]`, `${reg} is callee-saved and cannot be a scratch register`);
   });
@@ -117,7 +122,7 @@ export function validateSpec(spec: AbiSpec): SpecProblem[] {
   if (spec.entryRegister === registers.framePointer) problem('entryRegister', `${spec.entryRegister} is the frame pointer, which a new context must start with zeroed`);
 
   spec.hardening.forEach((h, i) => {
-    if (HARDENING_ISA[h.kind] !== spec.isa) problem(`hardening[${i}]`, `${h.kind} does not apply to ${spec.isa}`);
+    if (!HARDENING_ISA[h.kind]?.includes(spec.isa)) problem(`hardening[${i}]`, `${h.kind} does not apply to ${spec.isa}`);
   });
   return problems;
 }

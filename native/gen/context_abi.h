@@ -9,6 +9,10 @@
 #include "context_aarch64_aapcs64.h"
 #elif defined(__aarch64__) && defined(__APPLE__)
 #include "context_aarch64_apple.h"
+#elif defined(__i386__) && defined(__ELF__)
+#include "context_i386_sysv.h"
+#elif defined(__mips__) && defined(_MIPS_SIM) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
+#include "context_mips64el_n64.h"
 #elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
 #include "context_ppc64le_elfv2.h"
 #elif defined(__riscv) && __riscv_xlen == 64 && defined(__riscv_float_abi_double)
@@ -18,7 +22,7 @@
 #elif defined(__x86_64__) && defined(__ELF__)
 #include "context_x86_64_sysv.h"
 #else
-#error "switchyard: no context switcher was generated for this target (generated: aarch64-aapcs64, aarch64-apple, ppc64le-elfv2, riscv64-lp64d, s390x-elf, x86_64-sysv)"
+#error "switchyard: no context switcher was generated for this target (generated: aarch64-aapcs64, aarch64-apple, i386-sysv, mips64el-n64, ppc64le-elfv2, riscv64-lp64d, s390x-elf, x86_64-sysv)"
 #endif
 
 #endif /* SWITCHYARD_GEN_CONTEXT_ABI_H */

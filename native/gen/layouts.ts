@@ -63,6 +63,42 @@ export const layouts: Readonly<Record<string, AbiLayout>> = {
       makecontext: "context_make_aarch64_apple.c"
     }
   },
+  "i386-sysv": {
+    id: "i386-sysv",
+    isa: "i386",
+    title: "i386 System V (ELF)",
+    objectFormat: "elf",
+    frameSize: 28,
+    returnAddressBytesOnStack: 4,
+    stackAlignment: 16,
+    entryRegister: "ebx",
+    calleeSaved: ["ebx", "esi", "edi", "ebp", "mxcsr", "x87cw"],
+    hardening: ["x86-ibt"],
+    slots: [{ kind: "control", name: "mxcsr", offset: 0, bytes: 4 }, { kind: "control", name: "x87cw", offset: 4, bytes: 2 }, { kind: "padding", name: "padding", offset: 6, bytes: 2 }, { kind: "general", name: "ebx", offset: 8, bytes: 4 }, { kind: "general", name: "esi", offset: 12, bytes: 4 }, { kind: "general", name: "edi", offset: 16, bytes: 4 }, { kind: "general", name: "ebp", offset: 20, bytes: 4 }, { kind: "padding", name: "padding", offset: 24, bytes: 4 }],
+    files: {
+      assembly: "context_i386_sysv.S",
+      header: "context_i386_sysv.h",
+      makecontext: "context_make_i386_sysv.c"
+    }
+  },
+  "mips64el-n64": {
+    id: "mips64el-n64",
+    isa: "mips64el",
+    title: "MIPS64 n64, little-endian (ELF)",
+    objectFormat: "elf",
+    frameSize: 160,
+    returnAddressBytesOnStack: 0,
+    stackAlignment: 16,
+    entryRegister: "s0",
+    calleeSaved: ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "gp", "s8", "f24", "f25", "f26", "f27", "f28", "f29", "f30", "f31", "fcsr"],
+    hardening: [],
+    slots: [{ kind: "general", name: "s0", offset: 0, bytes: 8 }, { kind: "general", name: "s1", offset: 8, bytes: 8 }, { kind: "general", name: "s2", offset: 16, bytes: 8 }, { kind: "general", name: "s3", offset: 24, bytes: 8 }, { kind: "general", name: "s4", offset: 32, bytes: 8 }, { kind: "general", name: "s5", offset: 40, bytes: 8 }, { kind: "general", name: "s6", offset: 48, bytes: 8 }, { kind: "general", name: "s7", offset: 56, bytes: 8 }, { kind: "general", name: "gp", offset: 64, bytes: 8 }, { kind: "general", name: "s8", offset: 72, bytes: 8 }, { kind: "general", name: "ra", offset: 80, bytes: 8 }, { kind: "float", name: "f24", offset: 88, bytes: 8 }, { kind: "float", name: "f25", offset: 96, bytes: 8 }, { kind: "float", name: "f26", offset: 104, bytes: 8 }, { kind: "float", name: "f27", offset: 112, bytes: 8 }, { kind: "float", name: "f28", offset: 120, bytes: 8 }, { kind: "float", name: "f29", offset: 128, bytes: 8 }, { kind: "float", name: "f30", offset: 136, bytes: 8 }, { kind: "float", name: "f31", offset: 144, bytes: 8 }, { kind: "control", name: "fcsr", offset: 152, bytes: 4 }, { kind: "padding", name: "padding", offset: 156, bytes: 4 }],
+    files: {
+      assembly: "context_mips64el_n64.S",
+      header: "context_mips64el_n64.h",
+      makecontext: "context_make_mips64el_n64.c"
+    }
+  },
   "ppc64le-elfv2": {
     id: "ppc64le-elfv2",
     isa: "ppc64le",

@@ -7,7 +7,7 @@ describe('switchyard CLI', () => {
     const r = cli(['gen', '--check', '--out', 'native/gen', '--layout-module']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/20 generated files in native\/gen match the specs/);
+    expect(r.stdout).toMatch(/26 generated files in native\/gen match the specs/);
   });
 
   test('abis lists every spec with its ISA and format', () => {
@@ -19,6 +19,8 @@ describe('switchyard CLI', () => {
         expect.objectContaining({ id: 'aarch64-apple', isa: 'aarch64', objectFormat: 'macho' }),
         expect.objectContaining({ id: 'ppc64le-elfv2', isa: 'ppc64le', objectFormat: 'elf' }),
         expect.objectContaining({ id: 's390x-elf', isa: 's390x', objectFormat: 'elf' }),
+        expect.objectContaining({ id: 'i386-sysv', isa: 'i386', objectFormat: 'elf' }),
+        expect.objectContaining({ id: 'mips64el-n64', isa: 'mips64el', objectFormat: 'elf' }),
       ]),
     );
     expect(cli(['abis']).stdout).toMatch(/^ABI\s+ISA\s+format\s+frame\s+hardening\s+emitter\n/);
@@ -35,9 +37,11 @@ describe('switchyard CLI', () => {
   });
 
   test.each([
-    ['ppc64le-elfv2', 'ppc64le_elfv2'],
-    ['s390x-elf', 's390x_elf'],
-  ])('gen --abi %s writes its three files and the selector, matching native/gen', (abi, stem) => {
+    ['ppc64le-elfv2', 'ppc64le_elfv2', '-'],
+    ['s390x-elf', 's390x_elf', '-'],
+    ['i386-sysv', 'i386_sysv', 'x86-ibt'],
+    ['mips64el-n64', 'mips64el_n64', '-'],
+  ])('gen --abi %s writes its three files and the selector, matching native/gen', (abi, stem, hardening) => {
     const out = tempDir(`gen-${stem}`);
     const r = cli(['gen', '--abi', abi, '--out', out]);
     expect(r.status).toBe(0);
@@ -45,7 +49,7 @@ describe('switchyard CLI', () => {
     for (const f of [`context_${stem}.S`, `context_${stem}.h`, `context_make_${stem}.c`]) {
       expect(fs.readFileSync(path.join(out, f), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'native', 'gen', f), 'utf8'));
     }
-    expect(cli(['abis']).stdout).toMatch(new RegExp(`^${abi}\\s+\\S+\\s+elf\\s+\\d+ B\\s+-\\s+yes$`, 'm'));
+    expect(cli(['abis']).stdout).toMatch(new RegExp(`^${abi}\\s+\\S+\\s+elf\\s+\\d+ B\\s+${hardening}\\s+yes$`, 'm'));
   });
 
   test('--check names a changed file and a stray one, and exits 1', () => {

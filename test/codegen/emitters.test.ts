@@ -55,7 +55,58 @@ function accesses(isa: string, text: string): { stores: Access[]; loads: Access[
       else if ((m = line.match(/^lfpc (\d+)\(%r15\)$/))) loads.push({ register: 'fpc', offset: +m[1] });
     }
   }
-  return isa === 'ppc64le' ? ppcAccesses(text) : { stores, loads };
+  if (isa === 'ppc64le') return ppcAccesses(text);
+  if (isa === 'i386') return i386Accesses(text);
+  if (isa === 'mips64el') return mipsAccesses(text);
+  return { stores, loads };
+}
+
+/**
+ * i386: stores are read before the stack switch and loads after it (the
+ * MXCSR write-back reads the current MXCSR through its own slot after the switch).
+ */
+function i386Accesses(text: string): { stores: Access[]; loads: Access[] } {
+  const stores: Access[] = [];
+  const loads: Access[] = [];
+  const cut = text.indexOf('to->sp');
+  const lines = (part: string) => part.split('\n').map((raw) => raw.replace(/\/\*.*\*\//, '').trim());
+  for (const line of lines(text.slice(0, cut))) {
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^movl %(\w+), (\d+)\(%esp\)$/))) stores.push({ register: m[1], offset: +m[2] });
+    else if ((m = line.match(/^stmxcsr (\d+)\(%esp\)$/))) stores.push({ register: 'mxcsr', offset: +m[1] });
+    else if ((m = line.match(/^fnstcw (\d+)\(%esp\)$/))) stores.push({ register: 'x87cw', offset: +m[1] });
+  }
+  for (const line of lines(text.slice(cut))) {
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^movl (\d+)\(%esp\), %(\w+)$/))) loads.push({ register: m[2], offset: +m[1] });
+    else if ((m = line.match(/^ldmxcsr (\d+)\(%esp\)$/))) loads.push({ register: 'mxcsr', offset: +m[1] });
+    else if ((m = line.match(/^fldcw (\d+)\(%esp\)$/))) loads.push({ register: 'x87cw', offset: +m[1] });
+  }
+  return { stores, loads };
+}
+
+/** MIPS: FCSR moves through a GPR (cfc1 before its store, ctc1 after its load and merge) */
+function mipsAccesses(text: string): { stores: Access[]; loads: Access[] } {
+  const stores: Access[] = [];
+  const loads: Access[] = [];
+  const fromFcsr = new Set<string>();
+  const lastLoad = new Map<string, Access>();
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\*.*\*\//, '').trim();
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^cfc1 \$(\w+), \$31$/))) fromFcsr.add(m[1]);
+    else if ((m = line.match(/^ctc1 \$(\w+), \$31$/))) {
+      const a = lastLoad.get(m[1]);
+      if (a) a.register = 'fcsr';
+    } else if ((m = line.match(/^(sd|sdc1|sw) \$(\w+), (\d+)\(\$sp\)$/))) {
+      stores.push({ register: m[1] === 'sw' && fromFcsr.delete(m[2]) ? 'fcsr' : m[2], offset: +m[3] });
+    } else if ((m = line.match(/^(ld|ldc1|lw) \$(\w+), (\d+)\(\$sp\)$/))) {
+      const a = { register: m[2], offset: +m[3] };
+      loads.push(a);
+      lastLoad.set(m[2], a);
+    }
+  }
+  return { stores, loads };
 }
 
 /**
@@ -99,7 +150,7 @@ function ppcAccesses(text: string): { stores: Access[]; loads: Access[] } {
 
 /** control registers go through a temporary: map the temporary's access back to the control register */
 function resolveControl(isa: string, text: string, list: Access[], spec: AbiSpec): Access[] {
-  if (isa === 'x86_64' || isa === 'ppc64le' || isa === 's390x') return list;
+  if (isa === 'x86_64' || isa === 'ppc64le' || isa === 's390x' || isa === 'i386' || isa === 'mips64el') return list;
   return list.map((a) => {
     const slot = spec.frame.slots.find((s) => s.kind === 'control' && s.offset === a.offset);
     const moved = slot && slot.kind === 'control' && new RegExp(`(mrs|msr) ${a.register}, ${slot.register}|${slot.register}, ${a.register}|(frrm|fsrm|frcsr|fscsr) ${a.register}`).test(text);
@@ -142,6 +193,8 @@ describe.each(specIds)('generated switcher for %s', (id) => {
       riscv64: `addi sp, sp, -${size}`,
       ppc64le: `addi %r1, %r1, -${size}`,
       s390x: `aghi %r15, -${size}`,
+      i386: `subl $${size}, %esp`,
+      mips64el: `daddiu $sp, $sp, -${size}`,
     }[spec.isa as 'x86_64'];
     const free = {
       x86_64: `addq $${size}, %rsp`,
@@ -149,6 +202,8 @@ describe.each(specIds)('generated switcher for %s', (id) => {
       riscv64: `addi sp, sp, ${size}`,
       ppc64le: `addi %r1, %r1, ${size}`,
       s390x: `aghi %r15, ${size}`,
+      i386: `addl $${size}, %esp`,
+      mips64el: `daddiu $sp, $sp, ${size}`,
     }[spec.isa as 'x86_64'];
     expect(body).toContain(alloc);
     expect(body).toContain(free);
@@ -161,11 +216,13 @@ describe.each(specIds)('generated switcher for %s', (id) => {
 
   test('ends unwinding at the trampoline and marks the stack non-executable', () => {
     const trampoline = functionBody(asm, `${prefix}sy_context_trampoline`);
-    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra', ppc64le: 'lr', s390x: '%r14' }[spec.isa as 'x86_64'];
+    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra', ppc64le: 'lr', s390x: '%r14', i386: '%eip', mips64el: '$ra' }[spec.isa as 'x86_64'];
     expect(trampoline).toContain(`.cfi_undefined ${ra}`);
     // Power calls through the global entry point: r12 = entry, then bctrl
-    expect(trampoline).toMatch(new RegExp(`(call \\*%|blr |jalr |mr %r12, %|basr %r14, %)${spec.entryRegister}\\b`));
+    // MIPS calls through t9 = entry (the PIC convention), so entry can derive its gp from it
+    expect(trampoline).toMatch(new RegExp(`(call \\*%|blr |jalr |mr %r12, %|basr %r14, %|move \\$t9, \\$)${spec.entryRegister}\\b`));
     if (spec.isa === 'ppc64le') expect(trampoline).toMatch(/mr %r12, %r\d+[^\n]*\n\tmtctr %r12[^\n]*\n\tbctrl/);
+    if (spec.isa === 'mips64el') expect(trampoline).toMatch(/move \$t9, \$s0[^\n]*\n\tjalr \$t9/);
     expect(trampoline).toContain(`${prefix}sy_context_entry_returned`);
     if (spec.objectFormat.kind === 'elf') expect(asm).toContain('.section .note.GNU-stack, "", %progbits');
     else expect(asm).not.toContain('.note');
@@ -175,7 +232,7 @@ describe.each(specIds)('generated switcher for %s', (id) => {
     const kinds = spec.hardening.map((h) => h.kind);
     const firstInsn = body.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('.') && !l.endsWith(':'))[0];
     if (kinds.includes('x86-ibt')) {
-      expect(firstInsn).toMatch(/^endbr64/);
+      expect(firstInsn).toMatch(spec.isa === 'i386' ? /^endbr32/ : /^endbr64/);
       expect(asm).toMatch(/\.long 0xc0000002\s+\/\* feature_1_and \*\/\n\t\.long 4.*\n\t\.long 0x1\b/);
       expect(body).toMatch(/notrack jmp \*%\w+/);
     }

@@ -40,6 +40,8 @@ test('`switchyard gen` works from the packed tarball without the repo', () => {
   for (const [abi, stem, triple] of [
     ['ppc64le-elfv2', 'ppc64le_elfv2', 'powerpc64le-linux-gnu'],
     ['s390x-elf', 's390x_elf', 's390x-linux-gnu'],
+    ['i386-sysv', 'i386_sysv', 'i686-linux-gnu'],
+    ['mips64el-n64', 'mips64el_n64', 'mips64el-linux-gnuabi64'],
   ]) {
     const dir = path.join(work, stem);
     const r = spawnSync(path.join(project, 'node_modules', '.bin', 'switchyard'), ['gen', '--abi', abi, '--out', dir], { cwd: work, encoding: 'utf8' });

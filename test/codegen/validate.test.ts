@@ -74,6 +74,12 @@ describe('validator', () => {
     expect(text).toMatch(/hardening\[0\]: x86-ibt does not apply to riscv64/);
   });
 
+  test('rejects a stacked argument loaded into a register the switch may not clobber', () => {
+    const s = spec('i386-sysv');
+    s.registers.arguments = ['ecx', 'esi', 'eax'];
+    expect(messages(s)).toContain('registers.arguments[1]: esi receives a stacked argument, so it must be a scratch register');
+  });
+
   test('assertValidSpecs throws one typed error naming every problem and duplicate ids', () => {
     const a = spec('x86_64-sysv');
     const b = spec('x86_64-sysv');

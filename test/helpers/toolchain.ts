@@ -18,13 +18,13 @@ export const BUILD_DIR = path.join(ROOT, 'build-test');
 
 export interface Target {
   /** the name used in file names and test titles */
-  name: 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x';
+  name: 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'i386' | 'mips64el';
   /** the ABI spec id whose generated switcher this target links */
   abi: string;
   cc: string;
   /** extra compiler flags for every build on this target */
   flags: string[];
-  /** prefix that runs a binary of this target on this machine (empty: native) */
+  /** prefix that runs a binary of this target on this machine (empty: native): qemu-user and its options */
   runner: string[];
 }
 
@@ -38,6 +38,8 @@ interface Isa {
   /** the machine's architecture as Node names it (process.arch) */
   nodeArch: string;
   flags: string[];
+  /** options for the qemu-user runner (e.g. -cpu) */
+  qemuArgs?: string[];
 }
 
 const ISAS: Isa[] = [
@@ -53,6 +55,18 @@ const ISAS: Isa[] = [
   { name: 'riscv64', abi: 'riscv64-lp64d', triple: 'riscv64-linux-gnu', qemu: 'qemu-riscv64-static', nodeArch: 'riscv64', flags: [] },
   { name: 'ppc64le', abi: 'ppc64le-elfv2', triple: 'powerpc64le-linux-gnu', qemu: 'qemu-ppc64le-static', nodeArch: 'ppc64', flags: [] },
   { name: 's390x', abi: 's390x-elf', triple: 's390x-linux-gnu', qemu: 'qemu-s390x-static', nodeArch: 's390x', flags: [] },
+  // Debian's i686 baseline: x87 math, no SSE (the SSE build of the harness adds -msse2)
+  { name: 'i386', abi: 'i386-sysv', triple: 'i686-linux-gnu', qemu: 'qemu-i386-static', nodeArch: 'ia32', flags: [] },
+  // qemu 7.2's default CPU for n64 binaries (5KEf) ignores every write to FCSR: run on the generic MIPS64r2 model
+  {
+    name: 'mips64el',
+    abi: 'mips64el-n64',
+    triple: 'mips64el-linux-gnuabi64',
+    qemu: 'qemu-mips64el-static',
+    qemuArgs: ['-cpu', 'MIPS64R2-generic'],
+    nodeArch: 'mips64el',
+    flags: [],
+  },
 ];
 
 /**
@@ -70,7 +84,7 @@ export const HOST_ARCH: string = require('../../scripts/targets').hostArch();
  */
 function targetFor(isa: Isa): Target {
   if (isa.nodeArch === HOST_ARCH) return { name: isa.name, abi: isa.abi, cc: 'gcc', flags: [...isa.flags], runner: [] };
-  return { name: isa.name, abi: isa.abi, cc: `${isa.triple}-gcc`, flags: ['-static', ...isa.flags], runner: [isa.qemu] };
+  return { name: isa.name, abi: isa.abi, cc: `${isa.triple}-gcc`, flags: ['-static', ...isa.flags], runner: [isa.qemu, ...(isa.qemuArgs ?? [])] };
 }
 
 export const TARGETS: Target[] = ISAS.map(targetFor);
@@ -102,7 +116,7 @@ export function switcherSources(t: Target): string[] {
 /** true when the compiler and (for foreign targets) the qemu runner are installed */
 export function targetAvailable(t: Target): boolean {
   const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-  return have(t.cc) && t.runner.every(have);
+  return have(t.cc) && t.runner.slice(0, 1).every(have);
 }
 
 export interface BuildOptions {

@@ -35,7 +35,9 @@ function headerComment(plan: SwitchPlan, source: string, rules: string[]): strin
     provenance(source),
     '',
     'void *sy_switch(sy_context *from, sy_context *to, void *value);',
-    `  from in ${from}, to in ${to}, value in ${value}; the value comes back in ${spec.registers.result}`,
+    spec.registers.argumentsOnStack
+      ? `  from, to and value on the stack (loaded into ${from}, ${to}, ${value}); the value comes back in ${spec.registers.result}`
+      : `  from in ${from}, to in ${to}, value in ${value}; the value comes back in ${spec.registers.result}`,
     '  in the resumed context. Saves this context\'s callee-saved state in a frame on',
     '  its own stack, stores the stack pointer in from->sp, and resumes *to.',
     `${TRAMPOLINE}: where a new context starts (see sy_context_make); it calls`,

@@ -36,7 +36,7 @@ export interface IsaEmitter {
   preamble?(plan: SwitchPlan, w: AsmWriter): void;
   /** lines for the header comment: the ISA-specific rules this emitter follows */
   rules(plan: SwitchPlan): string[];
-  /** first instructions of sy_switch: landing pads, return-address signing */
+  /** first instructions of sy_switch: landing pads, return-address signing, loading stacked arguments */
   switchEntry(plan: SwitchPlan, w: AsmWriter): void;
   allocateFrame(plan: SwitchPlan, w: AsmWriter): void;
   /** store every slot (with its CFI) */

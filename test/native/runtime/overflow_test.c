@@ -11,6 +11,7 @@
  *   chain-default    ... no earlier handler: the default action, SIGSEGV
  *   wild-pointer     a bad pointer inside a coroutine (not its guard page): SIGSEGV
  */
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@
 #include "check.h"
 #include "switchyard.h"
 
-static volatile long depth_limit = 1L << 40;
+static volatile long depth_limit = LONG_MAX; /* unbounded: the stack ends first (1L << 40 does not fit ILP32) */
 static volatile long deepest;
 
 __attribute__((noinline)) static long recurse(long n) {

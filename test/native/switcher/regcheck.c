@@ -119,11 +119,53 @@ static uint64_t FPCTL_MASK[] = {0xf8000077};
 #define N_FPCTL 1
 #define ENTRY_SP_ALIGN 8
 #define ENTRY_SP_MOD16 0 /* supplement 1.2.2.2: 8-byte aligned stack pointer */
+#elif defined(__i386__)
+#define ISA "i386"
+/* i386 psABI 2.2.2, table 2.3: ebx, esi, edi, ebp preserved (esp: checked separately) */
+static const char *const GPR_NAMES[] = {"ebx", "esi", "edi", "ebp"};
+static const char *const *const FPR_NAMES = NULL; /* no callee-saved FP registers */
+#define N_FPR 0
+#if defined(__SSE__)
+/* MXCSR control bits 6-15; x87 CW masks 0-5, PC 8-9, RC 10-11, X 12 */
+static const char *const FPCTL_NAMES[] = {"mxcsr", "x87_cw"};
+static uint64_t FPCTL_MASK[] = {0xffc0, 0x1f3f};
+#define N_FPCTL 2
+#else
+/* no SSE in this build: the x87 control word alone (regcheck_i386.S puts it in fpctl[0]) */
+static const char *const FPCTL_NAMES[] = {"x87_cw"};
+static uint64_t FPCTL_MASK[] = {0x1f3f};
+#define N_FPCTL 1
+#endif
+#define ENTRY_SP_MOD16 12 /* psABI 2.2.2: (%esp + 4) % 16 == 0 at function entry */
+#elif defined(__mips__) && defined(_MIPS_SIM) && _MIPS_SIM == _ABI64
+#define ISA "mips64el"
+/* N32/n64 handbook table 2-1: $16-$23, $28 (gp), $30 preserved ($29 = sp: checked separately) */
+static const char *const GPR_NAMES[] = {"$16", "$17", "$18", "$19", "$20", "$21", "$22", "$23", "$28", "$30"};
+/* n64 with 64-bit FP registers: $f24-$f31 */
+static const char *const FPR_NAMES[] = {"$f24", "$f25", "$f26", "$f27", "$f28", "$f29", "$f30", "$f31"};
+#define N_FPR 8
+/* FCSR RM (0-1), Enables (7-11), FS (24) */
+static const char *const FPCTL_NAMES[] = {"fcsr"};
+static uint64_t FPCTL_MASK[] = {0x01000f83};
+#define N_FPCTL 1
+#define ENTRY_SP_MOD16 0 /* 16-byte aligned stack pointer */
 #else
 #error "regcheck: unsupported ISA"
 #endif
 #ifndef ENTRY_SP_ALIGN
 #define ENTRY_SP_ALIGN 16
+#endif
+
+/* Where the switch must carry the current FP exception flags into the
+ * resumed context instead of bringing back its stale ones (the status bits
+ * are caller-saved): the flags after a switch returns are the ones the side
+ * that resumed it had set. Checked where switchyard promises it. */
+#if defined(__mips__)
+#define CARRIED_FPCTL 0
+#define CARRIED_MASK 0x7cull /* FCSR Flags, bits 2-6 */
+#elif defined(__i386__) && defined(__SSE__)
+#define CARRIED_FPCTL 0
+#define CARRIED_MASK 0x3full /* MXCSR exception flags, bits 0-5 */
 #endif
 
 #define N_GPR (sizeof GPR_NAMES / sizeof GPR_NAMES[0])
@@ -141,6 +183,8 @@ __attribute__((visibility("hidden"))) uint64_t regcheck_entry_sp;
 __attribute__((visibility("hidden"))) uint64_t regcheck_entry_fpctl[RC_MAX_FPCTL];
 /* ppc64le: r12 as the entry stub saw it (ELFv2: the global entry point's own address) */
 __attribute__((visibility("hidden"))) uint64_t regcheck_entry_r12;
+/* mips64el: $25 (t9) as the entry stub saw it (a PIC call: the callee's own address) */
+__attribute__((visibility("hidden"))) uint64_t regcheck_entry_t9;
 
 /* ---- state ---- */
 
@@ -190,13 +234,25 @@ static uint64_t mix64(uint64_t x) { /* splitmix64 finaliser */
   return x ^ (x >> 31);
 }
 
-/* value carried by participant `side`'s n-th send: recognisable, never NULL */
+/* value carried by participant `side`'s n-th send: recognisable, never NULL
+ * (tag 0x59 in the top byte, the phase, the sender, the send's number) */
+#if UINTPTR_MAX > 0xffffffffu
+#define TOKEN_TAG(v) ((v) >> 56)
+#define TOKEN_SIDE(v) ((int)(((v) >> 40) & 0xff))
 static void *token(int side, long n) {
   return (void *)(uintptr_t)(0x5900000000000000ull | ((uint64_t)S.phase << 48) | ((uint64_t)side << 40) |
                              (uint64_t)n);
 }
+#else /* 32-bit pointers: 4 bits of phase, 4 of sender, 16 of send number */
+#define TOKEN_TAG(v) ((v) >> 24)
+#define TOKEN_SIDE(v) ((int)(((v) >> 16) & 0xf))
+_Static_assert(PINGPONG_ROUNDS < 0x10000 && RING_LAPS < 0x10000, "send numbers fit 16 bits");
+static void *token(int side, long n) {
+  return (void *)(uintptr_t)(0x59000000u | ((uint32_t)S.phase << 20) | ((uint32_t)side << 16) | (uint32_t)n);
+}
+#endif
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) || (defined(__i386__) && defined(__SSE__))
 static uint64_t mxcsr_writable = 0xffbf; /* refined from FXSAVE's MXCSR_MASK */
 static void probe_fp_masks(void) {
   static unsigned char area[512] __attribute__((aligned(16)));
@@ -213,6 +269,9 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
   uint64_t seed = mix64(((uint64_t)S.phase << 56) ^ ((uint64_t)side << 48) ^ (uint64_t)iter);
   memset(in, 0, sizeof *in);
   for (unsigned i = 0; i < N_GPR; i++) in->gpr[i] = mix64(seed + 0x100 + i);
+#if defined(__i386__)
+  for (unsigned i = 0; i < N_GPR; i++) in->gpr[i] &= 0xffffffffu; /* 32-bit registers */
+#endif
   for (int i = 0; i < N_FPR; i++) in->fpr[i] = mix64(seed + 0x200 + i);
   uint64_t r = mix64(seed + 0x300);
 #if defined(__x86_64__)
@@ -222,6 +281,19 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
    * reads back as 1 on current CPUs and is kept */
   static const uint64_t pc[3] = {0x000, 0x200, 0x300};
   in->fpctl[1] = 0x0040 | ((r >> 16) & 0x3f) | pc[(r >> 24) % 3] | ((r >> 28) & 0xc00);
+#elif defined(__i386__)
+  /* as on x86-64; without SSE the x87 CW is fpctl[0] */
+  static const uint64_t pc[3] = {0x000, 0x200, 0x300};
+  uint64_t cw = 0x0040 | ((r >> 16) & 0x3f) | pc[(r >> 24) % 3] | ((r >> 28) & 0xc00);
+#if defined(__SSE__)
+  in->fpctl[0] = ((r & 0xffc0) & mxcsr_writable) | ((r >> 40) & CARRIED_MASK);
+  in->fpctl[1] = cw;
+#else
+  in->fpctl[0] = cw;
+#endif
+#elif defined(__mips__)
+  /* FCSR: a rounding mode, enables, FS and flags from the seed; cause clear */
+  in->fpctl[0] = r & (FPCTL_MASK[0] | CARRIED_MASK);
 #elif defined(__aarch64__)
   in->fpctl[0] = r & FPCTL_MASK[0];
 #elif defined(__powerpc64__)
@@ -247,8 +319,21 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
 static const char *phase_name(void) { return S.phase == PHASE_PINGPONG ? "pingpong" : "ring"; }
 
 static void check_out(const struct regcheck_in *in, const struct regcheck_out *out, int side, long iter,
-                      void *expect_value) {
+                      void *expect_value, const struct regcheck_in *resumer) {
   const char *who = side == 0 ? "main" : "coroutine";
+#ifdef CARRIED_FPCTL
+  if ((out->fpctl_pre[CARRIED_FPCTL] & CARRIED_MASK) != (in->fpctl[CARRIED_FPCTL] & CARRIED_MASK))
+    fail("internal: %s flags pattern 0x%llx did not take (read back 0x%llx)", FPCTL_NAMES[CARRIED_FPCTL],
+         (unsigned long long)in->fpctl[CARRIED_FPCTL], (unsigned long long)out->fpctl_pre[CARRIED_FPCTL]);
+  if ((out->fpctl_post[CARRIED_FPCTL] & CARRIED_MASK) != (resumer->fpctl[CARRIED_FPCTL] & CARRIED_MASK))
+    fail("phase %s %s#%d iter %ld: register %s status flags (mask 0x%llx): expected the resuming side's 0x%llx got "
+         "0x%llx (stale status came back)",
+         phase_name(), who, side, iter, FPCTL_NAMES[CARRIED_FPCTL], (unsigned long long)CARRIED_MASK,
+         (unsigned long long)(resumer->fpctl[CARRIED_FPCTL] & CARRIED_MASK),
+         (unsigned long long)(out->fpctl_post[CARRIED_FPCTL] & CARRIED_MASK));
+#else
+  (void)resumer;
+#endif
   if (out->sp_after != out->sp_before)
     fail("phase %s %s#%d iter %ld: register sp: expected 0x%016llx got 0x%016llx (stack pointer not restored)",
          phase_name(), who, side, iter, (unsigned long long)out->sp_before, (unsigned long long)out->sp_after);
@@ -297,7 +382,9 @@ static void hop(int side) {
    * n; a coroutine's send n is answered by prev's send n + 1 (prev's send 0
    * is the one that entered it). */
   long expect_prev_n = side == 0 ? n : n + 1;
-  check_out(&in, &out, side, n, token(prev, expect_prev_n));
+  struct regcheck_in resumer; /* what the resuming side loaded before its switch */
+  make_in(&resumer, prev, expect_prev_n);
+  check_out(&in, &out, side, n, token(prev, expect_prev_n), &resumer);
   if (S.step[prev] - 1 != expect_prev_n)
     fail("phase %s side %d iter %ld: resumed by send %ld of side %d, expected send %ld (lost or repeated switch)",
          phase_name(), side, n, S.step[prev] - 1, prev, expect_prev_n);
@@ -306,9 +393,9 @@ static void hop(int side) {
 void regcheck_entry_c(void *value) {
   uint64_t sp = regcheck_entry_sp;
   uintptr_t v = (uintptr_t)value;
-  int sender = (int)((v >> 40) & 0xff);
+  int sender = TOKEN_SIDE(v);
   int me = sender + 1;
-  if ((v >> 56) != 0x59 || me < 1 || me > S.ncoros)
+  if (TOKEN_TAG(v) != 0x59 || me < 1 || me > S.ncoros)
     fail("phase %s: entry function received value %p, not a value any context sent", phase_name(), value);
   if (value != token(sender, 0))
     fail("phase %s: coroutine#%d entry value: expected %p got %p", phase_name(), me, token(sender, 0), value);
@@ -322,6 +409,11 @@ void regcheck_entry_c(void *value) {
   if (regcheck_entry_r12 != (uintptr_t)regcheck_entry_stub)
     fail("phase %s: coroutine#%d entry: r12 0x%llx is not the entry function's global entry point %p", phase_name(),
          me, (unsigned long long)regcheck_entry_r12, (void *)regcheck_entry_stub);
+#endif
+#if defined(__mips__)
+  if (regcheck_entry_t9 != (uintptr_t)regcheck_entry_stub)
+    fail("phase %s: coroutine#%d entry: $25 (t9) 0x%llx is not the entry function's address %p", phase_name(), me,
+         (unsigned long long)regcheck_entry_t9, (void *)regcheck_entry_stub);
 #endif
   uint64_t lo = (uintptr_t)S.stack_lo[me], hi = lo + S.stack_size[me];
   if (sp < lo || sp > hi)

@@ -42,6 +42,26 @@
  *          byte 0, DFP rounding bits 25-27, BFP rounding bits 29-31) per
  *          context like the other ABIs' FP control. "The Stack Frame": r15
  *          is 8-byte aligned.
+ *  i386    System V Intel386 psABI 1.1, section 2.2.2 "Registers", table
+ *          2.3 "Register Usage": %ebx, %esi, %edi, %ebp (and %esp) belong to
+ *          the calling function, which the callee must preserve; "The
+ *          control bits of the MXCSR register are callee-saved (preserved
+ *          across calls), while the status bits are caller-saved. The x87
+ *          status word register is caller-saved, whereas the x87 control word
+ *          is callee-saved." MXCSR exists only with SSE: checked when the
+ *          harness is compiled with __SSE__. Section 2.2.2 "The Stack
+ *          Frame": "the value (%esp + 4) is always a multiple of 16 when
+ *          control is transferred to the function entry point".
+ *  mips64el MIPSpro N32 ABI Handbook, chapter 2, table 2-1 (the n64 column,
+ *          which the Linux n64 ABI follows): $16-$23, $28 (gp), $29 (sp),
+ *          $30 are callee-saved, $31 holds the return address; with 64-bit
+ *          FP registers $f24-$f31 are callee-saved (odd and even). MIPS ELF
+ *          supplement, "Function Calling Sequence": a position-independent
+ *          call goes through $25, which holds the callee's address at its
+ *          entry (checked too). FCSR: its modes RM (bits 0-1), Enables
+ *          (7-11) and FS (24) are kept per context (switchyard's contract;
+ *          the ABI leaves the FCSR unspecified), Flags/Cause/FCC are not.
+ *          The stack pointer is 16-byte aligned.
  *  RISC-V  RISC-V ELF psABI, "Procedure Calling Convention", "Integer
  *          Register Convention": s0-s11 (and sp) are preserved across calls,
  *          ra is not (it is checked implicitly: the switch must come back);

@@ -38,10 +38,12 @@ const EXPECTED_SETS: Record<Target['name'], { gpr: number; fpr: number; fpctl: n
   // r2, r14-r31; f14-f31 + v20-v31 as two doublewords each; FPSCR, VSCR, CR (CR2-CR4)
   ppc64le: { gpr: 19, fpr: 42, fpctl: 3, entryMod16: 0 },
   s390x: { gpr: 8, fpr: 8, fpctl: 1, entryMod16: 0, entryAlign: 8 }, // r6-r13; f8-f15; FPC; 8-byte aligned stack
+  i386: { gpr: 4, fpr: 0, fpctl: 1, entryMod16: 12 }, // ebx esi edi ebp; x87 CW (the i686 baseline has no SSE); (esp + 4) % 16 == 0
+  mips64el: { gpr: 10, fpr: 8, fpctl: 1, entryMod16: 0 }, // $16-$23, $28, $30; $f24-$f31; FCSR
 };
 
-function summaryRegex(t: Target): RegExp {
-  const e = EXPECTED_SETS[t.name];
+function summaryRegex(t: Target, override: Partial<(typeof EXPECTED_SETS)[Target['name']]> = {}): RegExp {
+  const e = { ...EXPECTED_SETS[t.name], ...override };
   return new RegExp(
     `^regcheck ${t.name} OK: pingpong 19999 switches checked, ring\\(3\\) 11997 switches checked; ` +
       `${e.gpr} gpr \\+ ${e.fpr} fpr \\+ ${e.fpctl} fp-control registers, sp, values; entry sp % ${e.entryAlign ?? 16} == ${e.entryMod16}$`,
@@ -115,6 +117,20 @@ describe.each(TARGETS)('generated switcher on $name ($abi)', (t) => {
     expect({ printed: printed.length > 0, literals, stderr: r.stderr }).toEqual(
       expect.objectContaining({ printed: true }),
     );
+  });
+});
+
+describe('i386 with SSE: MXCSR is kept too', () => {
+  const x32 = target('i386');
+  (targetAvailable(x32) ? test : test.skip)('built with -msse2, the harness checks MXCSR as well and passes', () => {
+    const bin = buildHarness(x32, 'regcheck_sse2', switcherSources(x32), ['-msse2']);
+    const r = runBinary(x32, bin, [], 120000);
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+    expect(r.stdout).toMatch(summaryRegex(x32, { fpctl: 2 }));
+    // a fresh context starts with its creator's MXCSR control bits (0x1f80 here) and the x87 CW
+    const seen = /info: .* mxcsr=(0x[0-9a-f]+) x87_cw=0x37f$/m.exec(r.stdout);
+    expect(seen).not.toBeNull();
+    expect(Number((seen as RegExpExecArray)[1]) & 0xffc0).toBe(0x1f80);
   });
 });
 
@@ -193,6 +209,53 @@ describe('negative controls: the harness sees a broken switcher', () => {
     expect(r.stderr).toMatch(/^regcheck s390x FAIL: phase pingpong \S+ iter 0: register f12: expected 0x[0-9a-f]{16} got 0x[0-9a-f]{16}$/m);
   });
 
+  const x32 = target('i386');
+  (targetAvailable(x32) ? test : test.skip)('i386: deleting the esi save/restore makes the harness fail naming esi', () => {
+    const { file, removed } = withoutRegister(x32, /%esi\b/, 'no_esi');
+    expect(removed.filter((l) => !/^\s*\.cfi/.test(l)).length).toBe(2);
+    const bin = buildHarness(x32, 'regcheck_no_esi', [file, switcherSources(x32)[1]]);
+    const r = runBinary(x32, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^regcheck i386 FAIL: phase pingpong \S+ iter 0: register esi: expected 0x[0-9a-f]{16} got 0x[0-9a-f]{16}$/m);
+  });
+
+  (targetAvailable(x32) ? test : test.skip)('i386 with SSE: dropping the MXCSR write-back makes the harness fail naming mxcsr', () => {
+    const { file, removed } = withoutRegister(x32, /^\s*ldmxcsr\b/, 'no_ldmxcsr');
+    expect(removed.length).toBe(1);
+    const bin = buildHarness(x32, 'regcheck_no_ldmxcsr', [file, switcherSources(x32)[1]], ['-msse2']);
+    const r = runBinary(x32, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAIL: phase pingpong \S+ iter 0: register mxcsr \(control bits mask 0xffc0\): expected/);
+  });
+
+  const mips = target('mips64el');
+  (targetAvailable(mips) ? test : test.skip)('mips64el: deleting the gp save/restore makes the harness fail naming $28', () => {
+    const { file, removed } = withoutRegister(mips, /^\s*(sd|ld|\.cfi_rel_offset) \$gp,/, 'no_gp');
+    expect(removed.filter((l) => !/^\s*\.cfi/.test(l)).length).toBe(2);
+    const bin = buildHarness(mips, 'regcheck_no_gp', [file, switcherSources(mips)[1]]);
+    const r = runBinary(mips, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^regcheck mips64el FAIL: phase pingpong \S+ iter 0: register \$28: expected 0x[0-9a-f]{16} got 0x[0-9a-f]{16}$/m);
+  });
+
+  (targetAvailable(mips) ? test : test.skip)('mips64el: dropping the FCSR write-back makes the harness fail naming fcsr', () => {
+    const { file, removed } = withoutRegister(mips, /^\s*ctc1\b/, 'no_ctc1');
+    expect(removed.length).toBe(1);
+    const bin = buildHarness(mips, 'regcheck_no_ctc1', [file, switcherSources(mips)[1]]);
+    const r = runBinary(mips, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAIL: phase pingpong \S+ iter 0: register fcsr \(control bits mask 0x1000f83\): expected/);
+  });
+
+  (targetAvailable(mips) ? test : test.skip)('mips64el: writing the saved FCSR back whole (no merge) makes the harness fail on stale fcsr flags', () => {
+    const { file, removed } = withoutRegister(mips, /^\s*(li \$a4, |and \$(v1|a3), |cfc1 \$a3, |or \$v1, )/, 'stale_fcsr');
+    expect(removed.length).toBe(6); // both masks, both ands, the cfc1 of the current FCSR, the or
+    const bin = buildHarness(mips, 'regcheck_stale_fcsr', [file, switcherSources(mips)[1]]);
+    const r = runBinary(mips, bin);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/FAIL: phase pingpong \S+ iter \d+: register fcsr status flags \(mask 0x7c\): expected the resuming side's 0x[0-9a-f]+ got 0x[0-9a-f]+ \(stale status came back\)/);
+  });
+
   const a64 = target('aarch64');
   (targetAvailable(a64) ? test : test.skip)('aarch64: dropping the FPCR write makes the harness fail naming fpcr', () => {
     const { file, removed } = withoutRegister(a64, /^\s*msr\s+fpcr\b/i, 'no_fpcr');
@@ -234,6 +297,22 @@ describe('object files: CET / BTI / PAC property notes', () => {
     }
   });
 
+  const x32 = target('i386');
+  (targetAvailable(x32) ? test : test.skip)('i386 object carries IBT, endbr32 at sy_switch and the trampoline', () => {
+    const asm = requireGenerated('context_i386_sysv.S');
+    const obj = path.join(scratchDir('i386'), 'context_i386_sysv.o');
+    tool(x32.cc, ['-c', asm, '-o', obj]);
+    const feat = /x86 feature: (.*)$/m.exec(tool(binutil(x32, 'readelf'), ['-n', obj]));
+    expect(feat?.[1].split(/,\s*/)).toEqual(['IBT']);
+    const dis = tool(binutil(x32, 'objdump'), ['-d', '--no-show-raw-insn', obj]);
+    for (const sym of ['sy_switch', 'sy_context_trampoline']) {
+      const m = new RegExp(`<${sym}>:\\n\\s*[0-9a-f]+:\\s*(\\S+)`).exec(dis);
+      expect({ sym, first: m?.[1] }).toEqual({ sym, first: 'endbr32' });
+    }
+    // without SSE in the build there is no MXCSR access at all (an i686 without SSE would fault on it)
+    expect(dis).not.toMatch(/mxcsr/);
+  });
+
   const a64 = target('aarch64');
   (targetAvailable(a64) ? test : test.skip)('aarch64 object carries BTI and PAC', () => {
     const asm = requireGenerated('context_aarch64_aapcs64.S');
@@ -252,7 +331,7 @@ describe('object files: CET / BTI / PAC property notes', () => {
 });
 
 describe('linking: no executable stack', () => {
-  for (const name of ['x86_64', 'aarch64', 'ppc64le', 's390x'] as const) {
+  for (const name of ['x86_64', 'aarch64', 'ppc64le', 's390x', 'i386'] as const) {
     const t = target(name);
     (targetAvailable(t) ? test : test.skip)(`${name}: linking the harness with --warn-execstack warns about nothing; GNU_STACK is RW`, () => {
       const { out, output } = buildCCapture(t, {
@@ -267,6 +346,26 @@ describe('linking: no executable stack', () => {
       expect(gs?.[1].replace(/\s/g, '')).toBe('RW');
     });
   }
+
+  // Debian's mips64el crt1.o has no .note.GNU-stack, so every binary linked there asks for an
+  // executable stack whatever its other objects say: judge the switcher's object and ld's blame instead
+  const mips = target('mips64el');
+  (targetAvailable(mips) ? test : test.skip)('mips64el: the switcher object marks its stack non-executable; ld blames only the C runtime start files', () => {
+    const { output } = buildCCapture(mips, {
+      sources: [REGCHECK_C, regcheckAsm(mips), ...switcherSources(mips)],
+      out: 'regcheck_execstack',
+      includes: [HERE],
+      flags: ['-Wl,--warn-execstack'],
+    });
+    const blamed = output.split('\n').filter((l) => /exec(utable)?\s*stack/i.test(l));
+    expect(blamed.filter((l) => !/\/crt\w*\.o:/.test(l))).toEqual([]);
+    const obj = path.join(scratchDir('mips64el'), 'context_mips64el_n64.o');
+    tool(mips.cc, ['-c', requireGenerated('context_mips64el_n64.S'), '-o', obj]);
+    const sections = tool(binutil(mips, 'readelf'), ['-SW', obj]);
+    const note = /\.note\.GNU-stack\s+PROGBITS\s+(?:\S+\s+){4}(\S*)\s/.exec(sections);
+    expect(note).not.toBeNull();
+    expect((note as RegExpExecArray)[1]).not.toMatch(/X/);
+  });
 
   const x86 = target('x86_64');
   (targetAvailable(x86) ? test : test.skip)('control: the same link with .note.GNU-stack removed from the switcher does warn', () => {
@@ -399,7 +498,15 @@ function checkGdbTranscript(all: string, steps = 40): void {
 }
 
 /** how the gdb tests name each target: the titles of the x86-64 ones predate the others */
-const GDB_LABEL: Record<Target['name'], string> = { x86_64: 'x86-64', aarch64: 'aarch64', riscv64: 'riscv64', ppc64le: 'ppc64le', s390x: 's390x' };
+const GDB_LABEL: Record<Target['name'], string> = {
+  x86_64: 'x86-64',
+  aarch64: 'aarch64',
+  riscv64: 'riscv64',
+  ppc64le: 'ppc64le',
+  s390x: 's390x',
+  i386: 'i386',
+  mips64el: 'mips64el',
+};
 /**
  * qemu -cpu for the remote-gdb runs: qemu 7.2's gdbstub does not tell gdb
  * the PAC mask, so gdb cannot strip signed return addresses on a PAuth CPU
@@ -408,8 +515,8 @@ const GDB_LABEL: Record<Target['name'], string> = { x86_64: 'x86-64', aarch64: '
  * is exercised unchanged. qemu's default x86-64 CPU needs nothing.
  */
 const GDB_QEMU_CPU: Partial<Record<Target['name'], string>> = { aarch64: 'cortex-a72' };
-/** stepi count that crosses sy_switch into main: Power's switch saves 12 vector registers one instruction pair at a time */
-const GDB_STEPS: Partial<Record<Target['name'], number>> = { ppc64le: 200 };
+/** stepi count that crosses sy_switch into main: Power's switch saves 12 vector registers one instruction pair at a time; MIPS's runs 60 instructions */
+const GDB_STEPS: Partial<Record<Target['name'], number>> = { ppc64le: 200, mips64el: 100 };
 
 describe('debugger unwinding inside a coroutine (gdb)', () => {
   // the machine's own target under gdb (a native gdb on a real arm64 machine reads the PAC mask from the kernel)
@@ -432,7 +539,7 @@ describe('debugger unwinding inside a coroutine (gdb)', () => {
     (targetAvailable(x) && have('gdb-multiarch') ? test : test.skip)(`${GDB_LABEL[x.name]} (qemu -g${cpu ? `, ${cpu}` : ''}): same backtrace checks`, () => {
       const bin = buildC(x, { sources: [path.join(HERE, 'gdbprobe.c'), ...switcherSources(x)], out: 'gdbprobe', flags: ['-O0'] });
       const port = 20000 + ((process.pid * 7919 + Date.now()) % 20000);
-      const qemu = spawn(x.runner[0], [...(cpu ? ['-cpu', cpu] : []), '-g', String(port), bin], { stdio: 'ignore' });
+      const qemu = spawn(x.runner[0], [...(cpu ? ['-cpu', cpu] : x.runner.slice(1)), '-g', String(port), bin], { stdio: 'ignore' });
       try {
         const cmds = path.join(scratchDir(x.name), 'gdbprobe.gdb');
         fs.writeFileSync(cmds, gdbScript(['set tcp connect-timeout 20', `target remote 127.0.0.1:${port}`, 'continue'], steps).join('\n'));
