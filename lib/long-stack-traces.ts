@@ -17,7 +17,7 @@
  * transfer methods, JS wrappers around the native ones that capture the
  * call site (Error.captureStackTrace, formatted only when read) in a record
  * linked to the record of the fiber running the call. While off, those own
- * properties are deleted: resume() is the native method again, with no JS
+ * properties are gone again: resume() is the native method, with no JS
  * frame, exactly as without this module.
  *
  * Why at throw-through time and not in Error.prepareStackTrace: V8 formats
@@ -35,7 +35,7 @@
  * error's stack is read, as any V8 error's own frames do.
  */
 import { Fiber } from './fiber';
-import { native, NativeFiberState } from './native';
+import { native } from './native';
 
 /** Most resume sites shown under one error; the rest are counted. */
 export const MAX_SITES = 10;
@@ -67,13 +67,14 @@ let enabled = false;
 
 type NativeMethod = (this: unknown, value: unknown) => unknown;
 const proto = Fiber.prototype as unknown as Record<PropertyKey, unknown>;
-// The native methods Fiber inherits (Fiber.prototype has no own ones).
+const transferKey: symbol | undefined = native.transferKey;
+// The methods the wrappers call: the native ones Fiber inherits today. What
+// Fiber.prototype had as its own (nothing, today) comes back when turned off.
 const nativeResume = proto.resume as NativeMethod;
 const nativeThrow = proto.throw as NativeMethod;
-const transferKey: symbol | undefined = native.transferKey;
 const nativeTransfer = transferKey === undefined ? undefined : (proto[transferKey] as NativeMethod);
-
-const nativeState = Object.getOwnPropertyDescriptor(native.NativeFiber.prototype, 'state')!.get! as (this: unknown) => number;
+const wrappedKeys: PropertyKey[] = transferKey === undefined ? ['resume', 'throw'] : ['resume', 'throw', transferKey];
+const ownBefore = new Map(wrappedKeys.map((key) => [key, Object.getOwnPropertyDescriptor(proto, key)]));
 
 /**
  * Whether resume() or throw() on `fiber` will switch into it. If not, the
@@ -81,13 +82,13 @@ const nativeState = Object.getOwnPropertyDescriptor(native.NativeFiber.prototype
  * from the caller's own stack, and that error gets no chain.
  */
 function willSwitch(fiber: unknown): boolean {
-  let state: number;
+  let state: unknown;
   try {
-    state = nativeState.call(fiber);
+    state = (fiber as Fiber).state;
   } catch {
     return false;
   }
-  return state === NativeFiberState.Created || state === NativeFiberState.Suspended;
+  return state === 'created' || state === 'suspended';
 }
 
 /** V8's own `stack` getter (Node 22+; on Node 20 `stack` is a data property). */
@@ -227,20 +228,15 @@ export function setLongStackTraces(on: boolean): void {
   if (typeof on !== 'boolean') throw new TypeError(`setLongStackTraces expects a boolean, got ${typeof on}`);
   if (on === enabled) return;
   enabled = on;
-  if (on) {
-    define('resume', resume);
-    define('throw', throwInto);
-    if (transferKey !== undefined) define(transferKey, transfer);
-  } else {
-    // switches under way keep their wrappers' frames and finish as they began
-    delete proto.resume;
-    delete proto.throw;
-    if (transferKey !== undefined) delete proto[transferKey];
+  const wrappers: Record<PropertyKey, NativeMethod> = { resume, throw: throwInto };
+  if (transferKey !== undefined) wrappers[transferKey] = transfer;
+  for (const key of wrappedKeys) {
+    // switches under way when turned off keep their wrappers' frames and finish as they began
+    const before = ownBefore.get(key);
+    if (on) Object.defineProperty(proto, key, { value: wrappers[key], writable: true, configurable: true, enumerable: false });
+    else if (before !== undefined) Object.defineProperty(proto, key, before);
+    else delete proto[key];
   }
-}
-
-function define(key: PropertyKey, fn: NativeMethod): void {
-  Object.defineProperty(proto, key, { value: fn, writable: true, configurable: true, enumerable: false });
 }
 
 /** Whether long stack traces are on. */
