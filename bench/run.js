@@ -63,6 +63,8 @@ const BASELINES = {
   'js.fiber.memory.idle_rss_100k': [],
   'js.fiber.roundtrip': ['js.generator.next', 'js.napi.noop'],
   'js.fiber.roundtrip.store': ['js.fiber.roundtrip'],
+  'js.fiber.roundtrip.long_stacks': ['js.fiber.roundtrip'],
+  'js.fiber.error_escape.long_stacks': ['js.fiber.error_escape'],
   'js.fiber.channel.oneway': ['js.promise_channel.oneway'],
   'js.fiber.wait_resolved': ['js.await.resolved'],
   'js.fiber.spawn_run_finish': ['js.generator.create_run_finish'],

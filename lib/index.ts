@@ -24,6 +24,9 @@ export function fiberStats(): NativeStats {
 }
 export type { NativeStats as FiberStats } from './native';
 
+// Opt-in: errors escaping a fiber show where it was resumed from, up the chain.
+export { setLongStackTraces, longStackTracesEnabled } from './long-stack-traces';
+
 // Scheduler, channels, select, sleep and wait: CSP on top of fibers.
 export * from './csp';
 

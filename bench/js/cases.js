@@ -100,6 +100,33 @@ class PromiseChannel {
   }
 }
 
+/**
+ * An error escaping a fiber, its stack read where it was caught, with long
+ * stack traces on or off.
+ * @param {boolean} longStacks
+ */
+function errorEscapeCase(longStacks) {
+  const Fiber = api('Fiber');
+  if (typeof Fiber === 'string') return Fiber;
+  const setLongStackTraces = api('setLongStackTraces');
+  if (typeof setLongStackTraces === 'string') return setLongStackTraces;
+  setLongStackTraces(longStacks);
+  const body = () => {
+    throw new Error('escapes');
+  };
+  return (/** @type {number} */ n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      try {
+        new Fiber(body).resume();
+      } catch (error) {
+        s += /** @type {Error} */ (error).stack?.length ?? 0;
+      }
+    }
+    sink += s;
+  };
+}
+
 /** @type {string | undefined} */
 let noopPath;
 
@@ -223,6 +250,41 @@ const CASES = [
         for (let i = 0; i < n; i++) s += f.resume(i);
         sink += s;
       };
+    },
+  },
+  {
+    name: 'js.fiber.roundtrip.long_stacks',
+    note: 'the same round trip with long stack traces on (setLongStackTraces: every resume() captures its call site)',
+    setup() {
+      const Fiber = api('Fiber');
+      if (typeof Fiber === 'string') return Fiber;
+      const setLongStackTraces = api('setLongStackTraces');
+      if (typeof setLongStackTraces === 'string') return setLongStackTraces;
+      setLongStackTraces(true);
+      const f = new Fiber(() => {
+        let v = 0;
+        for (;;) v = Fiber.yield(v + 1);
+      });
+      f.resume(0);
+      return (n) => {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += f.resume(i);
+        sink += s;
+      };
+    },
+  },
+  {
+    name: 'js.fiber.error_escape',
+    note: 'a fiber whose body throws a new Error: create, resume, catch it outside, read its stack',
+    setup() {
+      return errorEscapeCase(false);
+    },
+  },
+  {
+    name: 'js.fiber.error_escape.long_stacks',
+    note: 'the same with long stack traces on: the stack read ends with the resume site',
+    setup() {
+      return errorEscapeCase(true);
     },
   },
   {
