@@ -130,6 +130,20 @@ function errorEscapeCase(longStacks) {
 /** @type {string | undefined} */
 let noopPath;
 
+/**
+ * The timed loop of every round-trip case: `f`'s body yields v + 1 for each
+ * v it is resumed with; it is started here, then resumed n times a call.
+ * @param {{ resume(v: number): number }} f
+ */
+function roundTripLoop(f) {
+  f.resume(0);
+  return (/** @type {number} */ n) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += f.resume(i);
+    sink += s;
+  };
+}
+
 /** @type {JsCase[]} */
 const CASES = [
   {
@@ -220,12 +234,7 @@ const CASES = [
         let v = 0;
         for (;;) v = Fiber.yield(v + 1);
       });
-      f.resume(0);
-      return (n) => {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += f.resume(i);
-        sink += s;
-      };
+      return roundTripLoop(f);
     },
   },
   {
@@ -244,12 +253,7 @@ const CASES = [
         }),
       );
       als.enterWith({ side: 'resumer' });
-      f.resume(0);
-      return (n) => {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += f.resume(i);
-        sink += s;
-      };
+      return roundTripLoop(f);
     },
   },
   {
@@ -265,12 +269,7 @@ const CASES = [
         let v = 0;
         for (;;) v = Fiber.yield(v + 1);
       });
-      f.resume(0);
-      return (n) => {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += f.resume(i);
-        sink += s;
-      };
+      return roundTripLoop(f);
     },
   },
   {
@@ -299,12 +298,7 @@ const CASES = [
         let v = 0;
         for (;;) v = y(v + 1);
       });
-      f.resume(0);
-      return (n) => {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += f.resume(i);
-        sink += s;
-      };
+      return roundTripLoop(f);
     },
   },
   {
