@@ -249,7 +249,9 @@ void NodeAsyncIds::PushScript(v8::Local<v8::Context> context, AsyncFrame* frame)
   const uint32_t offset = Depth();
   Push(frame, false);
   v8::Local<v8::Array> resources = HandleAt<v8::Array>(js_resources_);
-  resources->Set(context, offset, frame->resource.Get(isolate_)).Check();
+  // Fails only while execution is being terminated; the frame is then never
+  // popped by JS, so a missing entry harms nothing.
+  resources->Set(context, offset, frame->resource.Get(isolate_)).FromMaybe(false);
 }
 
 v8::MaybeLocal<v8::Object> NodeAsyncIds::ScriptResource(v8::Local<v8::Context> context) const {
