@@ -77,6 +77,11 @@ Napi::Value SetResourceReader(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// asyncContext: how fibers keep their own async context (async_context.h).
+Napi::Value AsyncContextMode(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), AddonData::Get(info.Env())->runtime->async_context()->Mode());
+}
+
 Napi::Value Stats(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData* data = AddonData::Get(env);
@@ -200,7 +205,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setErrorFactory", Napi::Function::New<SetErrorFactory>(env, "setErrorFactory"));
   exports.Set("stats", Napi::Function::New<Stats>(env, "stats"));
   exports.Set("setResourceReader", Napi::Function::New<SetResourceReader>(env, "setResourceReader"));
-  exports.Set("asyncContext", Napi::String::New(env, data->runtime->async_context()->Mode()));
+  // an accessor: Node's async-id stack is looked up on first use, not at load
+  exports.DefineProperty(Napi::PropertyDescriptor::Accessor<AsyncContextMode>("asyncContext", napi_enumerable));
   exports.Set("stackInfo", Napi::Function::New<StackInfo>(env, "stackInfo"));
   exports.Set("inFiber", Napi::Function::New<InFiber>(env, "inFiber"));
   exports.Set("defaultStackSize", Napi::Number::New(env, static_cast<double>(kDefaultStackSize)));

@@ -25,14 +25,16 @@ constexpr int kMaxFrames = 1 << 16;
 
 }  // namespace
 
-AsyncContextSwitch::AsyncContextSwitch(v8::Isolate* isolate, v8::Local<v8::Context> context)
-    : isolate_(isolate) {
+void AsyncContextSwitch::Discover() {
+  if (discovered_) return;
+  discovered_ = true;
   std::string why;
   const char* setting = std::getenv("SWITCHYARD_ASYNC_IDS");
   if (setting != nullptr && std::strcmp(setting, "off") == 0) {
     why = "SWITCHYARD_ASYNC_IDS=off";
   } else {
-    ids_ = NodeAsyncIds::Find(isolate, context, &why);
+    v8::HandleScope scope(isolate_);
+    ids_ = NodeAsyncIds::Find(isolate_, isolate_->GetCurrentContext(), &why);
   }
 #if V8_MAJOR_VERSION >= 12
   mode_ = ids_ ? "ids+cped" : "cped; ids: " + why;
@@ -59,11 +61,13 @@ v8::Local<v8::Object> AsyncContextSwitch::TopResource() {
 }
 
 void AsyncContextSwitch::Init(FiberAsyncContext* fiber) {
+  Discover();
   v8::HandleScope scope(isolate_);
   if (ids_ != nullptr) {
+    if (type_name_.IsEmpty()) type_name_.Reset(isolate_, v8::String::NewFromUtf8Literal(isolate_, "switchyard.Fiber"));
     v8::Local<v8::Object> resource = v8::Object::New(isolate_);
     // trigger -1: the running code's execution id, as for an AsyncResource
-    node::async_context ids = node::EmitAsyncInit(isolate_, resource, "switchyard.Fiber", -1);
+    node::async_context ids = node::EmitAsyncInit(isolate_, resource, type_name_.Get(isolate_), -1);
     fiber->base.async_id = ids.async_id;
     fiber->base.trigger_id = ids.trigger_async_id;
     fiber->base.resource.Reset(isolate_, resource);

@@ -57,16 +57,21 @@ struct FiberAsyncContext {
 
 class AsyncContextSwitch {
  public:
-  // Finds Node's async-id stack for the environment of `context`. Never
-  // fails: what is not available is left out and named in Mode().
-  // SWITCHYARD_ASYNC_IDS=off leaves the async-id stack alone (tests).
-  AsyncContextSwitch(v8::Isolate* isolate, v8::Local<v8::Context> context);
+  // Nothing is looked up here: Node's async-id stack is found the first
+  // time it is needed (the first fiber, or Mode()), so that loading the
+  // addon costs nothing for it. That never fails: what is not available is
+  // left out and named in Mode(). SWITCHYARD_ASYNC_IDS=off leaves the
+  // async-id stack alone (tests).
+  explicit AsyncContextSwitch(v8::Isolate* isolate) : isolate_(isolate) {}
   ~AsyncContextSwitch() = default;
   AsyncContextSwitch(const AsyncContextSwitch&) = delete;
   AsyncContextSwitch& operator=(const AsyncContextSwitch&) = delete;
 
   // "ids+cped", "ids" (V8 < 12 has no CPED), or "cped; ids: <why not>".
-  const std::string& Mode() const { return mode_; }
+  const std::string& Mode() {
+    Discover();
+    return mode_;
+  }
   bool SwitchesIds() const { return ids_ != nullptr; }
 
   // async_hooks.executionAsyncResource, to read the resource of a frame a
@@ -87,12 +92,16 @@ class AsyncContextSwitch {
   void RestoreCped(v8::Local<CpedData> cped);
 
  private:
+  // Finds Node's async-id stack for the environment of the current context, once.
+  void Discover();
   v8::Local<v8::Object> TopResource();
 
   v8::Isolate* isolate_;
   std::unique_ptr<NodeAsyncIds> ids_;  // nullptr: async ids are not switched
   v8::Global<v8::Function> reader_;
+  bool discovered_ = false;
   std::string mode_;
+  v8::Global<v8::String> type_name_;  // of a fiber's async resource, for init hooks
 };
 
 }  // namespace switchyard

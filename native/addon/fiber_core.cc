@@ -86,7 +86,7 @@ void FiberCore::RunBody() {
 FiberRuntime::FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backend)
     : isolate_(isolate),
       backend_(std::move(backend)),
-      async_(isolate, isolate->GetCurrentContext()),
+      async_(isolate),
       flags_(backend_->microtask_flags()) {}
 
 FiberRuntime::~FiberRuntime() {
