@@ -18,7 +18,9 @@
 #include "addon_data.h"
 #include "collected_fiber.h"
 #include "fiber_core.h"
-#include "tls_identity.h"
+#include "v8_handoff/stack_limit.h"
+#include "v8_handoff/tls_identity.h"
+#include "v8_handoff/v8_handoff.h"
 #include "v8_bridge.h"
 
 namespace switchyard {

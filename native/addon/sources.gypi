@@ -4,7 +4,7 @@
   # CMakeLists.txt (cmake-js) parses it, so both build from this one list.
   # Paths are relative to the package root. Keep one quoted item per line;
   # test/packaging/cmake-addon.test.ts checks that every native/addon/*.cc
-  # is listed and that node-gyp and cmake-js compile the same files.
+  # (and native/addon/*/*.cc) is listed and that node-gyp and cmake-js compile the same files.
   "variables": {
     "switchyard_addon_sources": [
       "native/addon/addon.cc",
@@ -17,10 +17,16 @@
       "native/addon/fiber_stack.cc",
       "native/addon/microtask_flags.cc",
       "native/addon/node_async_ids.cc",
-      "native/addon/straight_copy.cc",
       "native/addon/threads_backend.cc",
       "native/addon/tls_backend.cc",
-      "native/addon/tls_identity.cc",
+      "native/addon/v8_handoff/discover_handoff_none.cc",
+      "native/addon/v8_handoff/discover_handoff_x64.cc",
+      "native/addon/v8_handoff/stack_limit.cc",
+      "native/addon/v8_handoff/straight_copy.cc",
+      "native/addon/v8_handoff/tls_identity.cc",
+      "native/addon/v8_handoff/v8_handoff.cc",
+      "native/addon/v8_handoff/v8_symbols.cc",
+      "native/addon/v8_handoff/x64_code_match.cc",
       "native/src/stack.c"
     ],
     "switchyard_addon_defines": [

@@ -4,7 +4,7 @@
 // archive and restore the per-thread state (ThreadLocalTop, handle scopes,
 // stack guard) and the GC walks the archived stacks. V8's thread identity is
 // kept in thread_local variables of the executable, so each fiber carries its
-// own thread id and stack start (tls_identity.h), written into the
+// own thread id and stack start (v8_handoff/tls_identity.h), written into the
 // executable's static TLS block around every switch. See ARCHITECTURE.md,
 // "JavaScript fibers".
 //
@@ -13,7 +13,7 @@
 // carriers are pooled). Its entry function loops: run one fiber body, park.
 //
 // Handing V8 over at a switch: where V8's internals allow it (V8Handoff,
-// tls_identity.h) the sender archives its V8 thread state and keeps the big
+// v8_handoff/v8_handoff.h) the sender archives its V8 thread state and keeps the big
 // lock, and the receiver restores its own; otherwise (and always into a
 // body's first entry, which takes a v8::Locker, and out of a finished body,
 // whose ~Locker gave the lock up) through v8::Unlocker / its destructor. The
@@ -34,7 +34,9 @@
 #include "fiber_stack.h"
 #include "microtask_flags.h"
 #include "switchyard/context.h"
-#include "tls_identity.h"
+#include "v8_handoff/stack_limit.h"
+#include "v8_handoff/tls_identity.h"
+#include "v8_handoff/v8_handoff.h"
 
 namespace switchyard {
 

@@ -1,7 +1,7 @@
 /**
  * The fiber hand-off copies parts of V8's thread state itself where V8's
  * archive and restore functions are plain copies. The recognizer that
- * decides so (native/addon/straight_copy.cc) is plain C++ with no V8 in it:
+ * decides so (native/addon/v8_handoff/straight_copy.cc) is plain C++ with no V8 in it:
  * built here with the host's g++ and run on real V8 functions' machine code
  * and on near misses it must refuse (straight_copy_test.cc).
  */
@@ -18,9 +18,9 @@ test('the straight-copy recognizer accepts copies of V8 11.3/12.4 and refuses ne
     const bin = path.join(dir, 'straight_copy_test');
     execFileSync('g++', [
       '-std=c++17', '-O2', '-Wall', '-Wextra', '-Werror',
-      `-I${path.join(ROOT, 'native', 'addon')}`,
+      `-I${path.join(ROOT, 'native', 'addon', 'v8_handoff')}`,
       path.join(__dirname, 'straight_copy_test.cc'),
-      path.join(ROOT, 'native', 'addon', 'straight_copy.cc'),
+      path.join(ROOT, 'native', 'addon', 'v8_handoff', 'straight_copy.cc'),
       '-o', bin,
     ], { stdio: 'pipe' });
     const r = spawnSync(bin, ['-v'], { encoding: 'utf8' });

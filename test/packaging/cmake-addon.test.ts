@@ -135,14 +135,16 @@ function runFiber(addon: string, arch: Arch) {
 }
 
 describe('one source list for node-gyp and cmake-js', () => {
-  test("binding.gyp compiles native/addon/sources.gypi's list, which names every native/addon/*.cc", () => {
+  test("binding.gyp compiles native/addon/sources.gypi's list, which names every .cc under native/addon", () => {
     const gyp = readGyp(path.join(ROOT, 'binding.gyp'));
     expect(gyp.includes).toEqual(['native/addon/sources.gypi']);
     const target = gyp.targets.find((t: { target_name: string }) => t.target_name === 'switchyard');
     expect(target.sources).toEqual(['<@(switchyard_addon_sources)']);
     expect(target.defines).toEqual(['<@(switchyard_addon_defines)']);
     const listed: string[] = readGyp(path.join(ROOT, 'native', 'addon', 'sources.gypi')).variables.switchyard_addon_sources;
-    const cc = fs.readdirSync(path.join(ROOT, 'native', 'addon')).filter((f) => f.endsWith('.cc')).map((f) => `native/addon/${f}`);
+    const cc = (fs.readdirSync(path.join(ROOT, 'native', 'addon'), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.cc'))
+      .map((f) => `native/addon/${f.split(path.sep).join('/')}`);
     expect(cc.filter((f) => !listed.includes(f))).toEqual([]); // add it to native/addon/sources.gypi
     expect(listed.filter((f) => !fs.existsSync(path.join(ROOT, f)))).toEqual([]);
   });

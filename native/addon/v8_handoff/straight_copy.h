@@ -1,6 +1,6 @@
 // straight_copy.h: recognizes V8 archive / restore functions that do
 // nothing but move bytes between the object and the archive buffer, so that
-// the fiber hand-off (tls_identity.cc) can do the same copy inline instead
+// the fiber hand-off (v8_handoff.cc) can do the same copy inline instead
 // of an indirect call per part per switch.
 //
 // V8's per-thread parts are archived by functions of one shape:
@@ -11,8 +11,8 @@
 // decodes exactly those instructions (16-, 8- and 4-byte moves, stores of 0
 // to `this` in an archive) and refuses anything else, so that a V8 whose
 // function does more than copy keeps being called.
-#ifndef SWITCHYARD_ADDON_STRAIGHT_COPY_H
-#define SWITCHYARD_ADDON_STRAIGHT_COPY_H
+#ifndef SWITCHYARD_ADDON_V8_HANDOFF_STRAIGHT_COPY_H
+#define SWITCHYARD_ADDON_V8_HANDOFF_STRAIGHT_COPY_H
 
 #include <cstdint>
 #include <string>

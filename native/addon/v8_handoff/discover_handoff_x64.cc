@@ -1,0 +1,208 @@
+// discover_handoff_x64.cc: DiscoverHandoff on x86-64. V8's functions come
+// from the executable's symbols (v8_symbols.h); their code must match one
+// V8 build's patterns (x64_patterns.h) exactly, which pins the offsets V8
+// itself uses and the order of the archive parts. The optional parts
+// (inline copies, lock-free stack limits, the heap's stack start) are
+// matched separately and left to V8's functions where they differ.
+#if defined(__x86_64__)
+
+#include <map>
+#include <string>
+#include <type_traits>
+
+#include "handoff_ops.h"
+#include "handoff_symbols.h"
+#include "straight_copy.h"
+#include "x64_code_match.h"
+#include "x64_patterns.h"
+
+namespace switchyard {
+
+namespace {
+
+using Captures = std::map<std::string, int32_t>;
+
+const uint8_t* Code(const V8SymbolMap& sym, const char* key) { return static_cast<const uint8_t*>(sym.at(key)); }
+
+// A part whose archive and restore are straight copies of the same bytes;
+// size 0 otherwise.
+StraightCopy StraightCopyPair(const uint8_t* archive, const uint8_t* restore) {
+  StraightCopy a, r;
+  std::string ignored;
+  if (!MatchStraightCopy(archive, CopyDirection::kArchive, &a, &ignored) ||
+      !MatchStraightCopy(restore, CopyDirection::kRestore, &r, &ignored) || a.offset != r.offset ||
+      a.size != r.size)
+    return StraightCopy{};
+  return a;
+}
+
+// The ThreadManager's code: the one V8 build whose three functions match.
+const x64::ThreadManagerVariant* MatchThreadManager(const V8SymbolMap& sym, Captures* cap, std::string* why) {
+  std::string tried;
+  for (const x64::ThreadManagerVariant& v : x64::kThreadManagerVariants) {
+    Captures c;
+    std::string detail;
+    const char* failed = nullptr;
+    if (!MatchCode(Code(sym, "restore_thread"), v.restore_thread, sym, &c, &detail))
+      failed = "ThreadManager::RestoreThread";
+    else if (!MatchCode(Code(sym, "eagerly_archive"), v.eagerly_archive_thread, sym, &c, &detail))
+      failed = "ThreadManager::EagerlyArchiveThread";
+    else if (!MatchCode(Code(sym, "unlocker_dtor"), v.unlocker_destructor, sym, &c, &detail))
+      failed = "Unlocker::~Unlocker";
+    if (failed == nullptr) {
+      *cap = c;
+      return &v;
+    }
+    if (!tried.empty()) tried += "; ";
+    tried += std::string(v.v8_build) + ": " + failed + " differs (" + detail + ")";
+  }
+  *why = "V8's ThreadManager code is not that of any V8 build this was written for [" + tried + "]";
+  return nullptr;
+}
+
+void MatchHandleScopeImplementer(const V8SymbolMap& sym, HandoffOps* o) {
+  for (const x64::HsiVariant& v : x64::kHsiVariants) {
+    Captures c;
+    std::string ignored;
+    if (MatchCode(Code(sym, "hsi_archive"), v.archive, sym, &c, &ignored) &&
+        MatchCode(Code(sym, "hsi_restore"), v.restore, sym, &c, &ignored) &&
+        c["iso_hsd_16"] == c["iso_hsd"] + 16 && (c.count("iso_hsd_24") == 0 || c["iso_hsd_24"] == c["iso_hsd"] + 24) &&
+        v.hsd_in_hsi + v.hsd_size == v.size) {
+      o->hsi_size = v.size;
+      o->hsd_in_hsi = v.hsd_in_hsi;
+      o->hsd_size = v.hsd_size;
+      o->iso_hsd = c["iso_hsd"];
+      return;
+    }
+  }
+}
+
+// Isolate::Enter's first part (x64::kIsolateEnterStackStart), with `this`
+// in rbx from the prologue's mov %rdi,%rbx on.
+template <class Fn>
+void MatchIsolateEnter(const V8SymbolMap& sym, HandoffOps* o, Fn fn) {
+  if (sym.at("isolate_enter") == nullptr || sym.at("get_stack_start") == nullptr || sym.at("set_stack_start") == nullptr)
+    return;
+  const uint8_t* enter = Code(sym, "isolate_enter");
+  bool this_in_rbx = false;
+  for (int i = 0; i < x64::kIsolateEnterSearch; i++) {
+    Captures c;
+    std::string ignored;
+    if (i >= 3 && enter[i - 3] == 0x48 && enter[i - 2] == 0x89 && enter[i - 1] == 0xfb) this_in_rbx = true;
+    if (this_in_rbx && MatchCode(enter + i, x64::kIsolateEnterStackStart, sym, &c, &ignored)) {
+      fn("set_stack_start", &o->set_stack_start);
+      o->iso_heap = c["iso_heap"];
+      return;
+    }
+  }
+}
+
+void MatchStackGuard(const V8SymbolMap& sym, HandoffOps* o) {
+  for (const x64::StackGuardVariant& v : x64::kStackGuardVariants) {
+    Captures c = {{"iso_break_access", o->iso_break_access}};
+    std::string ignored;
+    if (!MatchCode(Code(sym, "sg_archive"), v.archive, sym, &c, &ignored) ||
+        !MatchCode(Code(sym, "sg_restore"), v.restore, sym, &c, &ignored))
+      continue;
+    o->sg_size = v.size;
+    // The captures are StackGuard offsets; the interrupt state must
+    // follow the four limit words, which a lock-free hand-off swaps.
+    const uint8_t* request = Code(sym, "request_interrupt");
+    const uint8_t* after_request = nullptr;
+    if (request != nullptr && MatchCode(request, v.request, sym, &c, &ignored, &after_request) &&
+        MatchCode(v.request_set_at != 0 ? request + v.request_set_at : after_request, x64::kRequestInterruptSetLimits,
+                  sym, &c, &ignored)) {
+      const int32_t scopes = c["sg_scopes"] - kStackGuardThreadLocal;
+      const int32_t flags = c["sg_flags"] - kStackGuardThreadLocal;
+      if (scopes >= kStackLimitsSize && flags >= kStackLimitsSize && scopes + 8 <= v.size && flags + 4 <= v.size) {
+        o->sg_scopes = scopes;
+        o->sg_flags = flags;
+      }
+    }
+    return;
+  }
+}
+
+void MatchRegExpStack(const V8SymbolMap& sym, HandoffOps* o) {
+  StraightCopy regexp;
+  Captures c;
+  std::string ignored;
+  const uint8_t* archive = Code(sym, "regexp_archive");
+  if (MatchStraightCopy(Code(sym, "regexp_restore"), CopyDirection::kRestore, &regexp, &ignored) &&
+      regexp.size == x64::kRegExpThreadLocalSize && MatchCode(archive, x64::kRegExpArchiveTest, sym, &c, &ignored) &&
+      MatchCode(archive + x64::kRegExpArchiveCopyAt, x64::kRegExpArchiveCopy, sym, &c, &ignored) &&
+      c["regexp_tl"] == regexp.offset && c["regexp_tl_16"] == regexp.offset + 16 &&
+      c["regexp_tl_32"] == regexp.offset + 32 && c["regexp_owns"] >= regexp.offset &&
+      c["regexp_owns"] < regexp.offset + regexp.size) {
+    o->regexp_part = regexp;
+    o->regexp_owns = c["regexp_owns"];
+  }
+}
+
+}  // namespace
+
+bool DiscoverHandoff(HandoffOps* ops, std::string* why) {
+  V8SymbolMap sym;
+  if (!FindV8Symbols(kHandoffSymbols, std::size(kHandoffSymbols), true, &sym, why)) return false;
+  FindV8Symbols(kOptionalHandoffSymbols, std::size(kOptionalHandoffSymbols), false, &sym, why);
+  Captures cap;
+  const x64::ThreadManagerVariant* build = MatchThreadManager(sym, &cap, why);
+  if (build == nullptr) return false;
+
+  HandoffOps& o = *ops;
+  o.v8_build = build->v8_build;
+  auto fn = [&](const char* key, auto* out) {
+    *out = reinterpret_cast<std::remove_pointer_t<decltype(out)>>(const_cast<void*>(sym.at(key)));
+  };
+  fn("archive_thread", &o.archive_thread);
+  fn("restore_thread", &o.restore_thread);
+  fn("lock", &o.lock);
+  fn("unlock", &o.unlock);
+  fn("get_free_thread_state", &o.get_free_thread_state);
+  fn("find_or_allocate_per_thread", &o.find_or_allocate_per_thread);
+  fn("hsi_archive", &o.hsi_archive);
+  fn("hsi_restore", &o.hsi_restore);
+  fn("isolate_archive", &o.isolate_archive);
+  fn("isolate_restore", &o.isolate_restore);
+  fn("reloc_archive", &o.reloc_archive);
+  fn("reloc_restore", &o.reloc_restore);
+  fn("sg_archive", &o.sg_archive);
+  fn("sg_restore", &o.sg_restore);
+  fn("debug_archive", &o.debug_archive);
+  fn("debug_restore", &o.debug_restore);
+  fn("regexp_archive", &o.regexp_archive);
+  fn("regexp_restore", &o.regexp_restore);
+  fn("boot_archive", &o.boot_archive);
+  fn("boot_restore", &o.boot_restore);
+  fn("rmutex_lock", &o.rmutex_lock);
+  fn("rmutex_unlock", &o.rmutex_unlock);
+  o.iso_tm = cap["iso_tm"];
+  o.iso_hsi = cap["iso_hsi"];
+  o.iso_debug = cap["iso_debug"];
+  o.iso_regexp = cap["iso_regexp"];
+  o.iso_boot = cap["iso_boot"];
+  o.iso_break_access = cap["iso_break_access"];
+  o.iso_stack_guard = cap["iso_stack_guard"];
+  o.tm_isolate = cap["tm_isolate"];
+  o.tm_owner = cap["tm_owner"];
+  o.pt_state = cap["pt_state"];
+  o.state_data = cap["state_data"];
+
+  // Optional: our own copies of the parts where V8's functions are known
+  // straight copies, and the shortcuts.
+  MatchHandleScopeImplementer(sym, &o);
+  MatchIsolateEnter(sym, &o, fn);
+  MatchStackGuard(sym, &o);
+  o.isolate_part = StraightCopyPair(Code(sym, "isolate_archive"), Code(sym, "isolate_restore"));
+  o.reloc_part = StraightCopyPair(Code(sym, "reloc_archive"), Code(sym, "reloc_restore"));
+  o.boot_part = StraightCopyPair(Code(sym, "boot_archive"), Code(sym, "boot_restore"));
+  StraightCopy debug;
+  std::string ignored;
+  if (MatchStraightCopy(Code(sym, "debug_archive"), CopyDirection::kArchive, &debug, &ignored)) o.debug_part = debug;
+  MatchRegExpStack(sym, &o);
+  return true;
+}
+
+}  // namespace switchyard
+
+#endif  // __x86_64__

@@ -1,0 +1,39 @@
+// v8_symbols.cc: see v8_symbols.h.
+#include "v8_symbols.h"
+
+#include <dlfcn.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "../elf_symbols.h"
+
+namespace switchyard {
+
+bool FindV8Symbols(const V8Symbol* symbols, size_t count, bool required, V8SymbolMap* out, std::string* why) {
+  std::vector<const char*> missing_names;
+  std::vector<size_t> missing;
+  for (size_t i = 0; i < count; i++) {
+    void* a = dlsym(RTLD_DEFAULT, symbols[i].mangled);
+    (*out)[symbols[i].key] = a;
+    if (a == nullptr) {
+      missing.push_back(i);
+      missing_names.push_back(symbols[i].mangled);
+    }
+  }
+  if (missing.empty()) return true;
+  std::vector<uintptr_t> found(missing.size(), 0);
+  std::string elf_error;
+  const bool read = ElfFindSymbols(missing_names.data(), found.data(), missing.size(), &elf_error);
+  for (size_t j = 0; j < missing.size(); j++) {
+    (*out)[symbols[missing[j]].key] = reinterpret_cast<const void*>(found[j]);
+    if (found[j] == 0 && required) {
+      *why = std::string("this node has no symbol ") + missing_names[j] +
+             (read ? " (neither exported nor in its symbol table)" : " (not exported; " + elf_error + ")");
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace switchyard
