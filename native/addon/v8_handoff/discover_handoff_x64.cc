@@ -6,6 +6,8 @@
 // matched separately and left to V8's functions where they differ.
 #if defined(__x86_64__)
 
+#include <dlfcn.h>
+
 #include <map>
 #include <string>
 #include <type_traits>
@@ -24,13 +26,16 @@ using Captures = std::map<std::string, int32_t>;
 
 const uint8_t* Code(const V8SymbolMap& sym, const char* key) { return static_cast<const uint8_t*>(sym.at(key)); }
 
+// The memcpy V8's code calls (clang's large copies call it through the PLT).
+const void* Memcpy() { return dlsym(RTLD_DEFAULT, "memcpy"); }
+
 // A part whose archive and restore are straight copies of the same bytes;
 // size 0 otherwise.
 StraightCopy StraightCopyPair(const uint8_t* archive, const uint8_t* restore) {
   StraightCopy a, r;
   std::string ignored;
-  if (!MatchStraightCopy(archive, CopyDirection::kArchive, &a, &ignored) ||
-      !MatchStraightCopy(restore, CopyDirection::kRestore, &r, &ignored) || a.offset != r.offset ||
+  if (!MatchStraightCopy(archive, CopyDirection::kArchive, &a, &ignored, Memcpy()) ||
+      !MatchStraightCopy(restore, CopyDirection::kRestore, &r, &ignored, Memcpy()) || a.offset != r.offset ||
       a.size != r.size)
     return StraightCopy{};
   return a;
@@ -77,20 +82,24 @@ void MatchHandleScopeImplementer(const V8SymbolMap& sym, HandoffOps* o) {
   }
 }
 
-// Isolate::Enter's first part (x64::kIsolateEnterStackStart), with `this`
+// Isolate::Enter's first part (x64::kIsolateEnterVariants), with `this`
 // in rbx from the prologue's mov %rdi,%rbx on.
-template <class Fn>
-void MatchIsolateEnter(const V8SymbolMap& sym, HandoffOps* o, Fn fn) {
-  if (sym.at("isolate_enter") == nullptr || sym.at("get_stack_start") == nullptr || sym.at("set_stack_start") == nullptr)
-    return;
+void MatchIsolateEnter(const V8SymbolMap& sym, HandoffOps* o) {
+  if (sym.at("isolate_enter") == nullptr) return;
   const uint8_t* enter = Code(sym, "isolate_enter");
   bool this_in_rbx = false;
   for (int i = 0; i < x64::kIsolateEnterSearch; i++) {
-    Captures c;
-    std::string ignored;
     if (i >= 3 && enter[i - 3] == 0x48 && enter[i - 2] == 0x89 && enter[i - 1] == 0xfb) this_in_rbx = true;
-    if (this_in_rbx && MatchCode(enter + i, x64::kIsolateEnterStackStart, sym, &c, &ignored)) {
-      fn("set_stack_start", &o->set_stack_start);
+    if (!this_in_rbx) continue;
+    for (const x64::IsolateEnterVariant& v : x64::kIsolateEnterVariants) {
+      const char* setter = v.passes_start ? "set_stack_start" : "set_stack_start_here";
+      Captures c;
+      std::string ignored;
+      if (sym.at(setter) == nullptr || !MatchCode(enter + i, v.pattern, sym, &c, &ignored)) continue;
+      if (v.passes_start)
+        o->set_stack_start = reinterpret_cast<void (*)(void*, void*)>(const_cast<void*>(sym.at(setter)));
+      else
+        o->set_stack_start_here = reinterpret_cast<void (*)(void*)>(const_cast<void*>(sym.at(setter)));
       o->iso_heap = c["iso_heap"];
       return;
     }
@@ -110,13 +119,14 @@ void MatchStackGuard(const V8SymbolMap& sym, HandoffOps* o) {
     const uint8_t* request = Code(sym, "request_interrupt");
     const uint8_t* after_request = nullptr;
     if (request != nullptr && MatchCode(request, v.request, sym, &c, &ignored, &after_request) &&
-        MatchCode(v.request_set_at != 0 ? request + v.request_set_at : after_request, x64::kRequestInterruptSetLimits,
-                  sym, &c, &ignored)) {
+        MatchCode(v.request_set_at != 0 ? request + v.request_set_at : after_request, v.request_set_limits, sym, &c,
+                  &ignored)) {
       const int32_t scopes = c["sg_scopes"] - kStackGuardThreadLocal;
       const int32_t flags = c["sg_flags"] - kStackGuardThreadLocal;
       if (scopes >= kStackLimitsSize && flags >= kStackLimitsSize && scopes + 8 <= v.size && flags + 4 <= v.size) {
         o->sg_scopes = scopes;
         o->sg_flags = flags;
+        o->sg_c_limits = v.c_limits;
       }
     }
     return;
@@ -125,17 +135,19 @@ void MatchStackGuard(const V8SymbolMap& sym, HandoffOps* o) {
 
 void MatchRegExpStack(const V8SymbolMap& sym, HandoffOps* o) {
   StraightCopy regexp;
-  Captures c;
   std::string ignored;
-  const uint8_t* archive = Code(sym, "regexp_archive");
-  if (MatchStraightCopy(Code(sym, "regexp_restore"), CopyDirection::kRestore, &regexp, &ignored) &&
-      regexp.size == x64::kRegExpThreadLocalSize && MatchCode(archive, x64::kRegExpArchiveTest, sym, &c, &ignored) &&
-      MatchCode(archive + x64::kRegExpArchiveCopyAt, x64::kRegExpArchiveCopy, sym, &c, &ignored) &&
-      c["regexp_tl"] == regexp.offset && c["regexp_tl_16"] == regexp.offset + 16 &&
-      c["regexp_tl_32"] == regexp.offset + 32 && c["regexp_owns"] >= regexp.offset &&
-      c["regexp_owns"] < regexp.offset + regexp.size) {
-    o->regexp_part = regexp;
-    o->regexp_owns = c["regexp_owns"];
+  if (!MatchStraightCopy(Code(sym, "regexp_restore"), CopyDirection::kRestore, &regexp, &ignored, Memcpy()) ||
+      regexp.size != x64::kRegExpThreadLocalSize)
+    return;
+  for (const char* pattern : x64::kRegExpArchiveVariants) {
+    Captures c;
+    if (MatchCode(Code(sym, "regexp_archive"), pattern, sym, &c, &ignored) && c["regexp_tl"] == regexp.offset &&
+        c["regexp_tl_16"] == regexp.offset + 16 && c["regexp_tl_32"] == regexp.offset + 32 &&
+        c["regexp_owns"] >= regexp.offset && c["regexp_owns"] < regexp.offset + regexp.size) {
+      o->regexp_part = regexp;
+      o->regexp_owns = c["regexp_owns"];
+      return;
+    }
   }
 }
 
@@ -185,20 +197,23 @@ bool DiscoverHandoff(HandoffOps* ops, std::string* why) {
   o.iso_stack_guard = cap["iso_stack_guard"];
   o.tm_isolate = cap["tm_isolate"];
   o.tm_owner = cap["tm_owner"];
+  o.tm_free_anchor = cap["tm_free"];
+  o.tm_in_use_anchor = cap["tm_in_use"];
   o.pt_state = cap["pt_state"];
   o.state_data = cap["state_data"];
 
   // Optional: our own copies of the parts where V8's functions are known
   // straight copies, and the shortcuts.
   MatchHandleScopeImplementer(sym, &o);
-  MatchIsolateEnter(sym, &o, fn);
+  MatchIsolateEnter(sym, &o);
   MatchStackGuard(sym, &o);
   o.isolate_part = StraightCopyPair(Code(sym, "isolate_archive"), Code(sym, "isolate_restore"));
   o.reloc_part = StraightCopyPair(Code(sym, "reloc_archive"), Code(sym, "reloc_restore"));
   o.boot_part = StraightCopyPair(Code(sym, "boot_archive"), Code(sym, "boot_restore"));
   StraightCopy debug;
   std::string ignored;
-  if (MatchStraightCopy(Code(sym, "debug_archive"), CopyDirection::kArchive, &debug, &ignored)) o.debug_part = debug;
+  if (MatchStraightCopy(Code(sym, "debug_archive"), CopyDirection::kArchive, &debug, &ignored, Memcpy()))
+    o.debug_part = debug;
   MatchRegExpStack(sym, &o);
   return true;
 }

@@ -43,12 +43,15 @@ struct HandoffOps {
   // Heap::SetStackStart, what Isolate::Enter does first (see
   // the Isolate::Enter patterns); nullptr: not matched, use Enter + Exit.
   void (*set_stack_start)(void* heap, void* start) = nullptr;
+  // Or (V8 >= 13) Heap::SetStackStart(), which reads GetStackStart() itself.
+  void (*set_stack_start_here)(void* heap) = nullptr;
   int32_t iso_heap = 0;
 
   // offsets (bytes)
   int32_t iso_tm = 0, iso_hsi = 0, iso_debug = 0, iso_regexp = 0, iso_boot = 0, iso_break_access = 0;
   int32_t iso_stack_guard = 0;
   int32_t tm_isolate = 0, tm_owner = 0;
+  int32_t tm_free_anchor = 0, tm_in_use_anchor = 0;  // its ThreadState lists
   int32_t pt_state = 0;    // PerIsolateThreadData::thread_state_
   int32_t state_data = 0;  // ThreadState::data_ (id_ is at 0)
   size_t debug_size = 0;   // Debug::ArchiveSpacePerThread()
@@ -70,6 +73,10 @@ struct HandoffOps {
   // hand-off between threads with neither takes no lock (see
   // V8Handoff::SwapStackLimits). 0: every hand-off takes the lock.
   int32_t sg_scopes = 0, sg_flags = 0;
+  // Whether the ThreadLocal has C++ stack limits (real_climit_, climit_)
+  // beside the JS ones; V8 13 and later keep only the JS ones and leave
+  // those two words unused.
+  bool sg_c_limits = true;
   // The other parts, where V8's archive and restore are straight copies
   // (straight_copy.h) that agree; size 0: call V8's. The Debug part only
   // needs its archive (its restore is V8's, and only when it changes).
@@ -78,7 +85,7 @@ struct HandoffOps {
   StraightCopy isolate_part, reloc_part, debug_part, regexp_part, boot_part;
   int32_t regexp_owns = 0;  // RegExpStack: the thread_local_.owns_memory_ byte
   // Which part sizes Archive and Restore are compiled for (see FixedSizes).
-  enum class Sizes { kFound, kV8_11_3, kV8_12_4 } sizes = Sizes::kFound;
+  enum class Sizes { kFound, kV8_11_3, kV8_12_4, kV8_13_6, kV8_14_6 } sizes = Sizes::kFound;
   // The V8 build whose ThreadManager code matched (for diagnostics).
   const char* v8_build = "";
 };
@@ -87,17 +94,16 @@ constexpr int32_t kInvalidThreadId = -1;
 // ThreadState and ThreadManager fields that the inlined list operations in
 // V8's RestoreThread / EagerlyArchiveThread use (the patterns of each ISA
 // contain them as literal bytes, so a match pins them): a ThreadState is
-// {ThreadId id_; char* data_; ThreadState* next_, *previous_; ThreadManager*}
-// and the ThreadManager keeps the anchors of its free and in-use lists.
+// {ThreadId id_; char* data_; ThreadState* next_, *previous_; ThreadManager*}.
 constexpr int32_t kStateNext = 0x10;
 constexpr int32_t kStatePrevious = 0x18;
-constexpr int32_t kTmFreeAnchor = 0x38;
-constexpr int32_t kTmInUseAnchor = 0x40;
+constexpr int32_t kStateManager = 0x20;
 constexpr size_t kMaxDebugArchive = 256;
 // StackGuard::ThreadLocal's place in the StackGuard (its Isolate* first),
 // pinned by the StackGuard patterns.
 constexpr int32_t kStackGuardThreadLocal = 8;
-// Its first four words: real_jslimit_, real_climit_, jslimit_, climit_.
+// Its first four words: real_jslimit_, real_climit_, jslimit_, climit_
+// (the C ones unused from V8 13 on: HandoffOps::sg_c_limits).
 constexpr int32_t kRealJsLimit = 0, kRealCLimit = 8, kJsLimit = 0x10, kCLimit = 0x18;
 constexpr int32_t kStackLimitsSize = 0x20;
 constexpr uintptr_t kInterruptLimit = ~uintptr_t{1};  // StackGuard::kInterruptLimit on 64-bit

@@ -41,6 +41,7 @@ inline const V8Symbol kOptionalHandoffSymbols[] = {
     {"isolate_enter", "_ZN2v88internal7Isolate5EnterEv"},
     {"get_stack_start", "_ZN2v84base5Stack13GetStackStartEv"},
     {"set_stack_start", "_ZN2v88internal4Heap13SetStackStartEPv"},
+    {"set_stack_start_here", "_ZN2v88internal4Heap13SetStackStartEv"},
     {"request_interrupt", "_ZN2v88internal10StackGuard16RequestInterruptENS1_13InterruptFlagE"},
 };
 

@@ -48,10 +48,14 @@ struct FixedSizes {
 };
 using SizesV8_11_3 = FixedSizes<0x78, 0x20, 0xc8, 0x8, 0x30, 0x58, 0x30, 0x4>;  // Node 20
 using SizesV8_12_4 = FixedSizes<0x60, 0x18, 0xf0, 0x8, 0x38, 0x58, 0x30, 0x4>;  // Node 22
+using SizesV8_13_6 = FixedSizes<0x68, 0x18, 0xf0, 0x8, 0x38, 0x60, 0x30, 0x4>;  // Node 24
+using SizesV8_14_6 = FixedSizes<0x68, 0x18, 0xe8, 0x8, 0x38, 0x60, 0x30, 0x4>;  // Node 26
 
 inline void ChooseSizes(HandoffOps* o) {
   if (SizesV8_11_3::Match(*o)) o->sizes = HandoffOps::Sizes::kV8_11_3;
   if (SizesV8_12_4::Match(*o)) o->sizes = HandoffOps::Sizes::kV8_12_4;
+  if (SizesV8_13_6::Match(*o)) o->sizes = HandoffOps::Sizes::kV8_13_6;
+  if (SizesV8_14_6::Match(*o)) o->sizes = HandoffOps::Sizes::kV8_14_6;
 }
 
 // Runs body(Sizes{}) with the size policy that `sizes` names: the one place
@@ -61,6 +65,8 @@ __attribute__((always_inline)) inline void WithPartSizes(HandoffOps::Sizes sizes
   switch (sizes) {
     case HandoffOps::Sizes::kV8_11_3: return body(SizesV8_11_3{});
     case HandoffOps::Sizes::kV8_12_4: return body(SizesV8_12_4{});
+    case HandoffOps::Sizes::kV8_13_6: return body(SizesV8_13_6{});
+    case HandoffOps::Sizes::kV8_14_6: return body(SizesV8_14_6{});
     case HandoffOps::Sizes::kFound: return body(FoundSizes{});
   }
 }

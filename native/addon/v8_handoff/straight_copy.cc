@@ -45,13 +45,72 @@ struct Move {
   int32_t object, buffer, width;
 };
 
+// Whether `target` is memcpy: the function itself, or a PLT entry (an
+// optional endbr64, then jmp *slot(%rip), possibly bnd-prefixed) whose GOT
+// slot holds it.
+bool IsMemcpy(const uint8_t* target, const void* memcpy_address) {
+  if (memcpy_address == nullptr) return false;
+  if (target == memcpy_address) return true;
+  const uint8_t* p = target;
+  if (p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa) p += 4;
+  if (p[0] == 0xf2) p++;
+  if (p[0] != 0xff || p[1] != 0x25) return false;
+  int32_t disp;
+  std::memcpy(&disp, p + 2, 4);
+  const void* slot_value;
+  std::memcpy(&slot_value, p + 6 + disp, sizeof slot_value);
+  return slot_value == memcpy_address;
+}
+
+// clang's form of a copy of N bytes (N too big to inline): the buffer
+// pointer kept in rbx, a call to memcpy, rbx + N returned.
+//   archive: push %rbp; mov %rsp,%rbp; push %rbx; push %rax; mov %rsi,%rbx;
+//            lea OFF(%rdi),%rsi; mov $N,%edx; mov %rbx,%rdi; call memcpy
+//   restore: ... mov %rsi,%rbx; add $OFF,%rdi; mov $N,%edx; call memcpy
+//   then:    add $N,%rbx; mov %rbx,%rax; add $8,%rsp; pop %rbx; pop %rbp; ret
+bool MatchMemcpyCopy(const uint8_t* p, CopyDirection direction, const void* memcpy_address, StraightCopy* out) {
+  static const uint8_t kHead[] = {0x55, 0x48, 0x89, 0xe5, 0x53, 0x50, 0x48, 0x89, 0xf3};
+  static const uint8_t kTail[] = {0x48, 0x89, 0xd8, 0x48, 0x83, 0xc4, 0x08, 0x5b, 0x5d, 0xc3};
+  if (std::memcmp(p, kHead, sizeof kHead) != 0) return false;
+  p += sizeof kHead;
+  int32_t offset, size, advance, rel;
+  const bool archive = direction == CopyDirection::kArchive;
+  if (archive ? !(p[0] == 0x48 && p[1] == 0x8d && p[2] == 0xb7) : !(p[0] == 0x48 && p[1] == 0x81 && p[2] == 0xc7))
+    return false;
+  std::memcpy(&offset, p + 3, 4);
+  p += 7;
+  if (p[0] != 0xba) return false;
+  std::memcpy(&size, p + 1, 4);
+  p += 5;
+  if (archive) {
+    if (!(p[0] == 0x48 && p[1] == 0x89 && p[2] == 0xdf)) return false;
+    p += 3;
+  }
+  if (p[0] != 0xe8) return false;
+  std::memcpy(&rel, p + 1, 4);
+  p += 5;
+  if (!IsMemcpy(p + rel, memcpy_address)) return false;
+  if (!(p[0] == 0x48 && p[1] == 0x81 && p[2] == 0xc3)) return false;
+  std::memcpy(&advance, p + 3, 4);
+  p += 7;
+  if (advance != size || size <= 0 || std::memcmp(p, kTail, sizeof kTail) != 0) return false;
+  out->offset = offset;
+  out->size = size;
+  return true;
+}
+
 }  // namespace
 
-bool MatchStraightCopy(const uint8_t* code, CopyDirection direction, StraightCopy* out, std::string* why) {
+bool MatchStraightCopy(const uint8_t* code, CopyDirection direction, StraightCopy* out, std::string* why,
+                       const void* memcpy_address) {
   const int from = direction == CopyDirection::kArchive ? kRdi : kRsi;  // base loaded from
   const int to = from == kRdi ? kRsi : kRdi;                             // base stored to
   const uint8_t* p = code;
   if (p[0] == 0xf3 && p[1] == 0x0f && p[2] == 0x1e && p[3] == 0xfa) p += 4;  // endbr64
+  if (MatchMemcpyCopy(p, direction, memcpy_address, out)) return true;
+  // A frame pointer set up (clang's builds) must be torn down before the ret.
+  const bool frame = p[0] == 0x55 && p[1] == 0x48 && p[2] == 0x89 && p[3] == 0xe5;
+  if (frame) p += 4;
   Held xmm[8], gpr[8];
   std::vector<Move> moves;
   std::vector<Move> resets;  // stores of 0 into the object (archive)
@@ -61,7 +120,14 @@ bool MatchStraightCopy(const uint8_t* code, CopyDirection direction, StraightCop
       *why = "longer than a copy";
       return false;
     }
-    if (p[0] == 0xc3) break;  // ret
+    if (frame && p[0] == 0x5d && p[1] == 0xc3) break;  // pop %rbp; ret
+    if (p[0] == 0xc3) {
+      if (frame) {
+        *why = "a frame set up but not torn down";
+        return false;
+      }
+      break;  // ret
+    }
     int width = 0;
     bool load = false, is_xmm = false;
     if (p[0] == 0xf3 && p[1] == 0x0f && (p[2] == 0x6f || p[2] == 0x7f)) {  // movdqu
@@ -169,7 +235,7 @@ bool MatchStraightCopy(const uint8_t* code, CopyDirection direction, StraightCop
 
 #else
 
-bool MatchStraightCopy(const uint8_t*, CopyDirection, StraightCopy*, std::string* why) {
+bool MatchStraightCopy(const uint8_t*, CopyDirection, StraightCopy*, std::string* why, const void*) {
   *why = "only x86-64 code is read";
   return false;
 }

@@ -7,7 +7,8 @@
 //   char* Part::ArchiveX(char* to)   { MemCopy(to, &state_, N); [reset state_]; return to + N; }
 //   char* Part::RestoreX(char* from) { MemCopy(&state_, from, N); return from + N; }
 // which the compiler turns into a run of loads and stores between `this`
-// (rdi) and the buffer (rsi), `lea N(%rsi),%rax` and `ret`. The matcher
+// (rdi) and the buffer (rsi), `lea N(%rsi),%rax` and `ret` (with a frame
+// pointer set up and torn down in clang's builds). The matcher
 // decodes exactly those instructions (16-, 8- and 4-byte moves, stores of 0
 // to `this` in an archive) and refuses anything else, so that a V8 whose
 // function does more than copy keeps being called.
@@ -31,8 +32,11 @@ enum class CopyDirection {
   kRestore,  // buffer -> object
 };
 
-// x86-64 only (false elsewhere). `code`: the function's first byte.
-bool MatchStraightCopy(const uint8_t* code, CopyDirection direction, StraightCopy* out, std::string* why);
+// x86-64 only (false elsewhere). `code`: the function's first byte. With
+// `memcpy_address`, also clang's form of a large copy: a call to memcpy
+// (directly or through the PLT) with constant operands.
+bool MatchStraightCopy(const uint8_t* code, CopyDirection direction, StraightCopy* out, std::string* why,
+                       const void* memcpy_address = nullptr);
 
 }  // namespace switchyard
 

@@ -103,6 +103,10 @@ inline void LinkAfter(char* anchor, char* state) {
   Field<char*>(next, kStatePrevious) = state;
 }
 
+bool SetsStackStartFound(const HandoffOps& o) {
+  return o.set_stack_start != nullptr || o.set_stack_start_here != nullptr;
+}
+
 }  // namespace
 
 V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::string* why) {
@@ -128,6 +132,14 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
   if (tm == nullptr || Field<char*>(tm, o.tm_isolate) != iso) {
     *why = "the ThreadManager found does not point back at the isolate";
     return nullptr;
+  }
+  // Its list anchors are ThreadStates that belong to it.
+  for (int32_t anchor : {o.tm_free_anchor, o.tm_in_use_anchor}) {
+    char* state = Field<char*>(tm, anchor);
+    if (state == nullptr || Field<char*>(state, kStateManager) != tm) {
+      *why = "the ThreadManager's thread-state lists found do not belong to it";
+      return nullptr;
+    }
   }
   if (Field<int32_t>(tm, o.tm_owner) != thread_id) {
     *why = "the ThreadManager's lock owner is not this thread";
@@ -160,13 +172,13 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
   if (const char* check = std::getenv("SWITCHYARD_CHECK_SWAP"); check != nullptr && *check == '1') g_check_swap = true;
   if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1') {
     std::fprintf(stderr,
-                 "switchyard: V8 hand-off: thread manager +%d, debug part %zu bytes, heap stack start %s, "
-                 "copied inline: %s (sizes %s), stack guard %s\n",
-                 o.iso_tm, debug_size, o.set_stack_start != nullptr ? "set directly" : "through Isolate::Enter",
-                 InlineParts().c_str(),
-                 o.sizes == HandoffOps::Sizes::kV8_11_3   ? "of V8 11.3, compiled in"
-                 : o.sizes == HandoffOps::Sizes::kV8_12_4 ? "of V8 12.4, compiled in"
-                                                          : "as found",
+                 "switchyard: V8 hand-off (%s): thread manager +%d, heap stack start %s, copied inline: %s "
+                 "(part sizes %s: handle scopes %#x+%#x, isolate %#x, relocatable %#x, stack guard %#x, debug %#zx, "
+                 "regexp stack %#x, bootstrapper %#x), stack guard %s\n",
+                 o.v8_build, o.iso_tm, SetsStackStartFound(o) ? "set directly" : "through Isolate::Enter",
+                 InlineParts().c_str(), o.sizes == HandoffOps::Sizes::kFound ? "as found" : "compiled in",
+                 o.hsd_in_hsi, o.hsd_size, o.isolate_part.size, o.reloc_part.size, o.sg_size, debug_size,
+                 o.regexp_part.size, o.boot_part.size,
                  LockFree() ? "lock-free where no interrupt state" : "under the lock");
   }
   auto* h = new V8Handoff();
@@ -218,9 +230,15 @@ uint64_t V8Handoff::SplitHandoffs() { return split_handoffs_.load(std::memory_or
 
 size_t V8Handoff::HandleScopeImplementerHead() const { return static_cast<size_t>(g_handoff.hsd_in_hsi); }
 
-bool V8Handoff::SetsStackStart() const { return g_handoff.set_stack_start != nullptr; }
+bool V8Handoff::SetsStackStart() const { return SetsStackStartFound(g_handoff); }
 
-void V8Handoff::SetStackStart(void* start) { g_handoff.set_stack_start(isolate_ + g_handoff.iso_heap, start); }
+void V8Handoff::SetStackStart(void* start) {
+  if (g_handoff.set_stack_start != nullptr) {
+    g_handoff.set_stack_start(isolate_ + g_handoff.iso_heap, start);
+  } else {  // reads the start from the TLS slot, which holds `start`
+    g_handoff.set_stack_start_here(isolate_ + g_handoff.iso_heap);
+  }
+}
 
 bool V8Handoff::SenderNeedsLock() const {
   return g_handoff.sg_flags == 0 || Field<void*>(stack_guard_ + kStackGuardThreadLocal, g_handoff.sg_scopes) != nullptr;
@@ -231,13 +249,13 @@ void V8Handoff::Archive(void* per_thread, int32_t thread_id) {
   split_handoffs_.fetch_add(1, std::memory_order_relaxed);
   // ThreadManager::ArchiveThread without the lazy step, then
   // EagerlyArchiveThread (whose archive order is checked at discovery).
-  char* free_anchor = Field<char*>(tm_, kTmFreeAnchor);
+  char* free_anchor = Field<char*>(tm_, o.tm_free_anchor);
   char* state = Field<char*>(free_anchor, kStateNext);
   if (state == free_anchor) state = o.get_free_thread_state(tm_);  // a new one
   Unlink(state);
   Field<char*>(static_cast<char*>(per_thread), o.pt_state) = state;
   Field<int32_t>(state, 0) = thread_id;
-  LinkAfter(Field<char*>(tm_, kTmInUseAnchor), state);
+  LinkAfter(Field<char*>(tm_, o.tm_in_use_anchor), state);
   // The execution-access lock, held until the receiver's Restore, only
   // where the sender is inside an InterruptsScope (see SwapStackLimits).
   locked_ = SenderNeedsLock();
@@ -285,7 +303,7 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
   Field<char*>(static_cast<char*>(per_thread), o.pt_state) = nullptr;
   Field<int32_t>(state, 0) = kInvalidThreadId;
   Unlink(state);
-  LinkAfter(Field<char*>(tm_, kTmFreeAnchor), state);
+  LinkAfter(Field<char*>(tm_, o.tm_free_anchor), state);
   // ThreadManager::Lock's bookkeeping (the lock itself never changed hands)
   reinterpret_cast<std::atomic<int32_t>*>(tm_ + o.tm_owner)->store(thread_id, std::memory_order_relaxed);
   if (locked_) {
@@ -311,16 +329,20 @@ namespace {
 bool NothingPending(char* archive, const HandoffOps& o) {
   return Field<void*>(archive, o.sg_scopes) == nullptr && Field<int32_t>(archive, o.sg_flags) == 0 &&
          Field<uintptr_t>(archive, kJsLimit) == Field<uintptr_t>(archive, kRealJsLimit) &&
-         Field<uintptr_t>(archive, kCLimit) == Field<uintptr_t>(archive, kRealCLimit);
+         (!o.sg_c_limits || Field<uintptr_t>(archive, kCLimit) == Field<uintptr_t>(archive, kRealCLimit));
 }
 
-// Writes what V8's archive holds for a thread with nothing pending and
-// these real limits.
-void ArchiveLimitsOnly(char* to, uintptr_t real_js, uintptr_t real_c, int32_t size) {
+// Writes what V8's archive holds for a thread with nothing pending whose
+// live limit words were `live` (the first kStackLimitsSize bytes): the real
+// limits, each current limit equal to its real one. Where V8 keeps no C
+// limits (V8 >= 13), the two words between are copied as they are.
+void ArchiveLimitsOnly(char* to, const char* live, int32_t size, bool c_limits) {
+  const uintptr_t real_js = Field<uintptr_t>(const_cast<char*>(live), kRealJsLimit);
+  const uintptr_t real_c = Field<uintptr_t>(const_cast<char*>(live), kRealCLimit);
   Field<uintptr_t>(to, kRealJsLimit) = real_js;
   Field<uintptr_t>(to, kRealCLimit) = real_c;
   Field<uintptr_t>(to, kJsLimit) = real_js;
-  Field<uintptr_t>(to, kCLimit) = real_c;
+  Field<uintptr_t>(to, kCLimit) = c_limits ? real_c : Field<uintptr_t>(const_cast<char*>(live), kCLimit);
   std::memset(to + kStackLimitsSize, 0, static_cast<size_t>(size - kStackLimitsSize));
 }
 
@@ -333,7 +355,7 @@ char* V8Handoff::ArchiveStackGuard(char* to) {
   char* live = stack_guard_ + kStackGuardThreadLocal;
   sent_stack_guard_ = to;
   if (locked_) return CopyOut<Sizes>(size, o.sg_archive, stack_guard_, live, to);
-  ArchiveLimitsOnly(to, Field<uintptr_t>(live, kRealJsLimit), Field<uintptr_t>(live, kRealCLimit), size);
+  ArchiveLimitsOnly(to, live, size, o.sg_c_limits);
   return to + size;
 }
 
@@ -344,7 +366,7 @@ char* V8Handoff::RestoreStackGuard(char* from) {
   char* live = stack_guard_ + kStackGuardThreadLocal;
   if (!locked_) {
     if (NothingPending(from, o)) {
-      SwapStackLimits(live, Field<uintptr_t>(from, kRealJsLimit), Field<uintptr_t>(from, kRealCLimit), o.sg_flags);
+      SwapStackLimits(live, from, o);
       return from + size;
     }
     // The receiver was archived with interrupt state (by V8's Unlocker, or
@@ -366,16 +388,18 @@ char* V8Handoff::RestoreStackGuard(char* from) {
 // the interrupt limit goes back. Only this thread resets the limits
 // (ClearInterrupt, FetchAndClearInterrupts, SetStackLimit: V8 and Node
 // call them on the isolate's own thread), and only it changes scopes.
-void V8Handoff::SwapStackLimits(char* live, uintptr_t real_js, uintptr_t real_c, int32_t flags_at) {
+void V8Handoff::SwapStackLimits(char* live, const char* from, const HandoffOps& o) {
+  const uintptr_t real_js = Field<uintptr_t>(const_cast<char*>(from), kRealJsLimit);
+  const uintptr_t real_c = Field<uintptr_t>(const_cast<char*>(from), kRealCLimit);
   Field<uintptr_t>(live, kRealJsLimit) = real_js;
   Field<uintptr_t>(live, kRealCLimit) = real_c;
   auto* jslimit = reinterpret_cast<std::atomic<uintptr_t>*>(live + kJsLimit);
   auto* climit = reinterpret_cast<std::atomic<uintptr_t>*>(live + kCLimit);
-  climit->store(real_c, std::memory_order_relaxed);
+  climit->store(o.sg_c_limits ? real_c : Field<uintptr_t>(const_cast<char*>(from), kCLimit), std::memory_order_relaxed);
   jslimit->exchange(real_js, std::memory_order_seq_cst);
-  if (__atomic_load_n(reinterpret_cast<int32_t*>(live + flags_at), __ATOMIC_RELAXED) != 0) {
+  if (__atomic_load_n(reinterpret_cast<int32_t*>(live + o.sg_flags), __ATOMIC_RELAXED) != 0) {
     jslimit->store(kInterruptLimit, std::memory_order_relaxed);
-    climit->store(kInterruptLimit, std::memory_order_relaxed);
+    if (o.sg_c_limits) climit->store(kInterruptLimit, std::memory_order_relaxed);
   }
 }
 
@@ -488,9 +512,10 @@ __attribute__((always_inline)) inline bool V8Handoff::SwapParts(char* archive) {
   SwapBytes<At::kStackGuard - At::kReloc>(isolate_ + o.reloc_part.offset, archive + At::kReloc);
   // The StackGuard: the receiver's limits in, the sender's out as V8 would
   // archive them with nothing pending (the interrupt state stays live).
-  const uintptr_t real_js = Field<uintptr_t>(live_sg, kRealJsLimit), real_c = Field<uintptr_t>(live_sg, kRealCLimit);
-  SwapStackLimits(live_sg, Field<uintptr_t>(sg, kRealJsLimit), Field<uintptr_t>(sg, kRealCLimit), o.sg_flags);
-  ArchiveLimitsOnly(sg, real_js, real_c, Sizes::StackGuard(g_handoff));
+  char live_limits[kStackLimitsSize];
+  std::memcpy(live_limits, live_sg, sizeof live_limits);
+  SwapStackLimits(live_sg, sg, o);
+  ArchiveLimitsOnly(sg, live_limits, Sizes::StackGuard(g_handoff), o.sg_c_limits);
   SwapBytes<At::kBoot - At::kRegExp>(regexp_stack_ + o.regexp_part.offset, archive + At::kRegExp);
   SwapBytes<At::kEnd - At::kBoot>(bootstrapper_ + o.boot_part.offset, archive + At::kBoot);
   return true;

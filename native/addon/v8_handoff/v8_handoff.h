@@ -14,6 +14,8 @@ class Isolate;
 
 namespace switchyard {
 
+struct HandoffOps;
+
 // Handing the isolate from one V8 "thread" (a fiber's identity) to another
 // without v8::Unlocker + v8::Locker.
 //
@@ -127,7 +129,8 @@ class V8Handoff {
   bool SwapParts(char* archive);
   template <class Sizes>
   bool SwapPartsChecked(char* archive);
-  static void SwapStackLimits(char* live, uintptr_t real_js, uintptr_t real_c, int32_t flags_at);
+  // The receiver's limits (in its archive `from`) into the live StackGuard.
+  static void SwapStackLimits(char* live, const char* from, const HandoffOps& o);
   // Whether the sender must hand over under the execution-access lock: the
   // lock-free way is unknown here, or it is inside an InterruptsScope.
   bool SenderNeedsLock() const;

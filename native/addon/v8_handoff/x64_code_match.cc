@@ -26,7 +26,7 @@ bool MatchCode(const uint8_t* code, const char* pattern,
       std::string kind(colon + 1, close);
       t = close + 1;
       int32_t v = 0;
-      if (kind == "d8") {
+      if (kind == "d8" || kind == "rel8") {
         v = static_cast<int8_t>(*p);
         p += 1;
       } else if (kind == "d32" || kind == "rel") {
@@ -36,8 +36,16 @@ bool MatchCode(const uint8_t* code, const char* pattern,
         *why = "bad pattern";
         return false;
       }
-      if (kind == "rel") {
+      if (kind == "rel8" && name != "*" && name != ">") {
+        *why = "bad pattern";
+        return false;
+      }
+      if (kind == "rel" || kind == "rel8") {
         if (name == "*") continue;
+        if (name == ">") {  // a jump taken: the code goes on at its target
+          p += v;
+          continue;
+        }
         auto it = symbols.find(name);
         if (it == symbols.end() || reinterpret_cast<const uint8_t*>(it->second) != p + v) {
           *why = "a call does not go to " + name;

@@ -15,10 +15,11 @@ namespace switchyard {
 
 // A pattern is a list of tokens: "xx" (a literal byte), "{name:d8}" /
 // "{name:d32}" (a displacement, captured; a name seen twice must match),
-// "{name:rel}" (a rel32 call/jump that must go to symbol `name`; "*": any).
-// A leading endbr64 in the code is skipped. On a match, *end (if given)
-// is the first byte after the matched code; otherwise *why says where it
-// differs.
+// "{name:rel}" (a rel32 call/jump that must go to symbol `name`; "*": any;
+// ">": a jump the match follows, going on at its target), "{*:rel8}" and
+// "{>:rel8}" (the same for a short jump). A leading endbr64 in the code is
+// skipped. On a match, *end (if given) is the first byte after the matched
+// code; otherwise *why says where it differs.
 bool MatchCode(const uint8_t* code, const char* pattern, const V8SymbolMap& symbols,
                std::map<std::string, int32_t>* captures, std::string* why, const uint8_t** end = nullptr);
 
