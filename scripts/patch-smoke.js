@@ -36,6 +36,8 @@ const RUNS = [
 const RUN_TIMEOUT_MS = 180_000;
 const USAGE = 'usage: npm run patch-smoke -- [<major|version>...] [--run tls|tls-checked|threads]';
 
+class UsageError extends Error {}
+
 function parse(argv) {
   const opts = { select: [], runs: RUNS };
   for (let i = 0; i < argv.length; i++) {
@@ -43,11 +45,11 @@ function parse(argv) {
     if (a === '--run') {
       const name = argv[++i];
       const run = RUNS.find((r) => r.name === name);
-      if (!run) throw new Error(`--run takes ${RUNS.map((r) => r.name).join(', ')}; got '${name ?? ''}'`);
+      if (!run) throw new UsageError(`--run takes ${RUNS.map((r) => r.name).join(', ')}; got '${name ?? ''}'`);
       opts.runs = [run];
-    } else if (a.startsWith('-')) throw new Error(`unknown option '${a}'`);
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else if (/^\d+$/.test(a) || parseRelease(a)) opts.select.push(a);
-    else throw new Error(`'${a}' is not a Node major (24) or release (24.5.0)`);
+    else throw new UsageError(`'${a}' is not a Node major (24) or release (24.5.0)`);
   }
   return opts;
 }
@@ -63,7 +65,7 @@ function releasesFor(select) {
       out.push(p || { arch: ARCH, major: Number(s.split('.')[0]), which: 'asked for', version: s });
     } else {
       const of = pinned.filter((r) => String(r.major) === s);
-      if (!of.length) throw new Error(`no pinned releases of Node ${s} in scripts/patch-releases.json`);
+      if (!of.length) throw new UsageError(`no pinned releases of Node ${s} in scripts/patch-releases.json`);
       out.push(...of);
     }
   }
@@ -162,8 +164,8 @@ if (require.main === module) {
       process.exitCode = rc;
     },
     (e) => {
-      console.error(`patch-smoke: ${e.message}\n${USAGE}`);
-      process.exitCode = 1;
+      console.error(`patch-smoke: ${e.message}${e instanceof UsageError ? `\n${USAGE}` : ''}`);
+      process.exitCode = e instanceof UsageError ? 2 : 1;
     },
   );
 }
