@@ -120,6 +120,7 @@ function judgeRun(child, { run, arch, version, prebuildDir, table }) {
     return { report: null, problems };
   }
   if (!report.ok) problems.push(`wrong result: ${report.error || 'no error given'}`);
+  if (report.gc === false) problems.push('ran without gc() between hops (node did not take --expose-gc)');
   if (report.addon !== undefined && report.abi !== undefined) {
     const want = `${prebuildDir}/switchyard.abi${report.abi}.node`;
     if (report.addon !== want) problems.push(`loaded the addon from ${report.addon}, not the prebuild ${want}`);

@@ -179,6 +179,7 @@ describe('judging one run', () => {
   const opts = (backend: 'tls' | 'threads') => ({ run: { backend }, arch: 'x64', version: '24.2.0', prebuildDir: 'prebuilds/linux-x64', table });
   const good = {
     ok: true,
+    gc: true,
     abi: '137',
     addon: 'prebuilds/linux-x64/switchyard.abi137.node',
     backend: 'tls',
@@ -208,6 +209,10 @@ describe('judging one run', () => {
     expect(judge.judgeRun(child(null, { timedOut: true }), opts('tls')).problems[0]).toMatch(/^timed out/);
     expect(judge.judgeRun(child(good, { status: 134 }), opts('tls')).problems).toEqual(['exited with status 134']);
     expect(judge.judgeRun(child(null), opts('tls')).problems).toEqual(['printed no report']);
+  });
+
+  test('a run without gc() fails', () => {
+    expect(judge.judgeRun(child({ ...good, gc: false }), opts('tls')).problems).toEqual(['ran without gc() between hops (node did not take --expose-gc)']);
   });
 
   test('a wrong result fails with the workload\'s error', () => {
