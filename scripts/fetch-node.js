@@ -3,42 +3,135 @@
 /**
  * Fetch one Node release (binary + headers) into .cache/node/<arch>-<version>
  * from the npm packages node-linux-<arch>. Skips the download when present.
+ * Any release on npm can be fetched by its full version, not only the pinned
+ * ones (scripts/targets.js) that a major stands for.
  *
  *   node scripts/fetch-node.js 22            # x64, pinned version of Node 22
  *   node scripts/fetch-node.js 26 --arch arm64
+ *   node scripts/fetch-node.js 24.0.0        # any release on npm
  *   node scripts/fetch-node.js 22.23.3 --arch x64 --print   # prints the dir only
  *
- * As a module: ensureNode(arch, versionOrMajor) -> { version, dir, bin, include }.
+ * As a module:
+ *   ensureNode(arch, versionOrMajor) -> { version, dir, bin, include }
+ *   fetchNode(arch, versionOrMajor) -> Promise of the same, with progress
+ *     (megabytes unpacked so far) on stderr while npm downloads
  */
 const fs = require('fs');
 const path = require('path');
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const { CACHE, resolveVersion, nodePaths } = require('./targets');
 
-function ensureNode(arch, spec, { quiet = false } = {}) {
+/** what to install where, and whether it is there already */
+function installPlan(arch, spec) {
   const version = resolveVersion(arch, spec);
-  const p = nodePaths(arch, version);
-  if (fs.existsSync(p.bin) && fs.existsSync(path.join(p.include, 'node.h'))) return { version, ...p };
-
+  const paths = nodePaths(arch, version);
+  const present = fs.existsSync(paths.bin) && fs.existsSync(path.join(paths.include, 'node.h'));
   const prefix = path.join(CACHE, `${arch}-${version}`);
-  fs.mkdirSync(prefix, { recursive: true });
   const pkg = `node-linux-${arch}@${version}`;
-  if (!quiet) process.stderr.write(`fetch-node: npm install ${pkg} into ${path.relative(process.cwd(), prefix) || prefix}\n`);
   const args = ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
   // npm refuses a package whose "cpu" field is not the host's: say which cpu we want
   if (arch !== process.arch) args.push('--force', `--cpu=${arch}`);
   args.push(pkg);
-  const r = spawnSync('npm', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error || r.status !== 0) {
-    throw new Error(`fetch-node: \`npm ${args.join(' ')}\` failed (${r.error ? r.error.message : `exit ${r.status}`}):\n${(r.stderr || '').trim()}`);
-  }
-  for (const f of [p.bin, path.join(p.include, 'node.h'), path.join(p.include, 'common.gypi')]) {
-    if (!fs.existsSync(f)) throw new Error(`fetch-node: ${pkg} installed but ${f} is missing`);
-  }
-  return { version, ...p };
+  return { version, paths, present, prefix, pkg, args };
 }
 
-function main(argv) {
+function installFailed(plan, how, stderr) {
+  return new Error(`fetch-node: \`npm ${plan.args.join(' ')}\` failed (${how}):\n${(stderr || '').trim()}`);
+}
+
+function checkInstalled(plan) {
+  const p = plan.paths;
+  for (const f of [p.bin, path.join(p.include, 'node.h'), path.join(p.include, 'common.gypi')]) {
+    if (!fs.existsSync(f)) throw new Error(`fetch-node: ${plan.pkg} installed but ${f} is missing`);
+  }
+  return { version: plan.version, ...p };
+}
+
+function announce(plan) {
+  process.stderr.write(`fetch-node: npm install ${plan.pkg} into ${path.relative(process.cwd(), plan.prefix) || plan.prefix}\n`);
+}
+
+function ensureNode(arch, spec, { quiet = false } = {}) {
+  const plan = installPlan(arch, spec);
+  if (plan.present) return { version: plan.version, ...plan.paths };
+  fs.mkdirSync(plan.prefix, { recursive: true });
+  if (!quiet) announce(plan);
+  const r = spawnSync('npm', plan.args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.error || r.status !== 0) throw installFailed(plan, r.error ? r.error.message : `exit ${r.status}`, r.stderr);
+  return checkInstalled(plan);
+}
+
+/** bytes under dir (files only; what npm has unpacked so far) */
+function treeBytes(dir) {
+  let total = 0;
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return 0; // not there yet, or npm just moved it
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += treeBytes(p);
+    else if (e.isFile()) {
+      try {
+        total += fs.statSync(p).size;
+      } catch {
+        // removed meanwhile
+      }
+    }
+  }
+  return total;
+}
+
+const mb = (bytes) => `${Math.round(bytes / 1048576)} MB`;
+
+/**
+ * ensureNode with progress: npm unpacks the tarball into the prefix while it
+ * downloads it, so the size unpacked so far says how far it got (the
+ * registry gives no total for these packages). On a terminal one line is
+ * rewritten; elsewhere (CI logs) a line every few seconds.
+ */
+function fetchNode(arch, spec, { quiet = false, everyMs } = {}) {
+  const plan = installPlan(arch, spec);
+  if (plan.present) return Promise.resolve({ version: plan.version, ...plan.paths });
+  fs.mkdirSync(plan.prefix, { recursive: true });
+  if (!quiet) announce(plan);
+  const tty = Boolean(process.stderr.isTTY);
+  const started = Date.now();
+  const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
+  const show = (text, final) => {
+    if (quiet) return;
+    if (tty) process.stderr.write(`\r\x1b[K${text}${final ? '\n' : ''}`);
+    else process.stderr.write(`${text}\n`);
+  };
+  const timer = setInterval(() => show(`fetch-node: ${plan.pkg}: ${mb(treeBytes(plan.prefix))} unpacked (${elapsed()})`, false), everyMs ?? (tty ? 500 : 5000));
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', plan.args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d) => (stderr += d));
+    const finish = (how) => {
+      clearInterval(timer);
+      if (how) {
+        show(`fetch-node: ${plan.pkg}: failed after ${elapsed()}`, true);
+        reject(installFailed(plan, how, stderr));
+        return;
+      }
+      try {
+        const node = checkInstalled(plan);
+        show(`fetch-node: ${plan.pkg}: ${mb(treeBytes(plan.prefix))} in ${elapsed()}`, true);
+        resolve(node);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    child.on('error', (e) => finish(e.message));
+    child.on('close', (code, signal) => finish(code === 0 ? null : signal ? `signal ${signal}` : `exit ${code}`));
+  });
+}
+
+function parseArgs(argv) {
   let arch = process.arch;
   let print = false;
   const rest = [];
@@ -49,20 +142,23 @@ function main(argv) {
     else if (argv[i] === '-h' || argv[i] === '--help') rest.push('help');
     else rest.push(argv[i]);
   }
+  return { arch, print, rest };
+}
+
+async function main(argv) {
+  const { arch, print, rest } = parseArgs(argv);
   if (rest.length !== 1 || rest[0] === 'help') {
     console.error('usage: node scripts/fetch-node.js <major|version> [--arch x64|arm64] [--print]');
     process.exit(2);
   }
-  const n = ensureNode(arch, rest[0], { quiet: print });
+  const n = await fetchNode(arch, rest[0], { quiet: print });
   console.log(print ? n.dir : `node ${n.version} (${arch}): ${n.bin}\nheaders: ${n.include}`);
 }
 
 if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
+  main(process.argv.slice(2)).catch((e) => {
     console.error(e.message);
     process.exit(1);
-  }
+  });
 }
-module.exports = { ensureNode };
+module.exports = { ensureNode, fetchNode };
