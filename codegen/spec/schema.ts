@@ -94,8 +94,13 @@ export type FrameSlot<I extends Isa> =
   | { kind: 'general'; register: GeneralRegister<I>; offset: number }
   | { kind: 'float'; register: FloatRegister<I>; offset: number; bytes: 8 | 16 }
   | { kind: 'control'; register: ControlRegister<I>; offset: number; bytes: 2 | 4 | 8 }
-  /** a field of the OS thread block that must follow the stack (Win64 TIB StackBase, StackLimit, ...) */
-  | { kind: 'thread-field'; name: string; segment: 'fs' | 'gs'; segmentOffset: number; offset: number; bytes: 4 | 8 }
+  /**
+   * a field of the OS thread block that must follow the stack (Win64 TIB StackBase, StackLimit, ...):
+   * the switch saves the suspended context's value and writes the resumed one's; a new context
+   * starts with `initial`: the aligned top of its stack, the stack_base it was given, or all
+   * bits set (NT's end-of-list marker)
+   */
+  | { kind: 'thread-field'; name: string; segment: 'fs' | 'gs'; segmentOffset: number; offset: number; bytes: 4 | 8; initial: 'stack-top' | 'stack-base' | 'all-ones' }
   | { kind: 'padding'; offset: number; bytes: number };
 
 /** A callee-saved floating-point or vector register and how many of its bytes the ABI preserves. */

@@ -1,6 +1,6 @@
 /** Turns a validated spec into the SwitchPlan every emitter works from. */
 import type { AbiSpec } from '../spec/schema';
-import { SUPPORTED_FORMATS } from './emit/object-format';
+import { objectSyntax, SUPPORTED_FORMATS } from './emit/object-format';
 import { UnsupportedFeatureError, UnsupportedIsaError } from './errors';
 import { ISA_EMITTERS } from './isa';
 import type { IsaEmitter, SavedSlot, SwitchPlan } from './isa/isa-emitter';
@@ -32,6 +32,7 @@ export function planSwitch(spec: AbiSpec): SwitchPlan {
     result: spec.registers.result,
     temps: spec.registers.scratch.filter((r) => !busy.has(r)),
     has: (kind) => hardening.has(kind),
+    unwind: objectSyntax(spec.objectFormat).unwind,
     symbol: (name) => `${prefix}${name}`,
   };
 }

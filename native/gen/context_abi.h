@@ -21,8 +21,10 @@
 #include "context_s390x_elf.h"
 #elif defined(__x86_64__) && defined(__ELF__)
 #include "context_x86_64_sysv.h"
+#elif defined(__x86_64__) && defined(_WIN64)
+#include "context_x86_64_win64.h"
 #else
-#error "switchyard: no context switcher was generated for this target (generated: aarch64-aapcs64, aarch64-apple, i386-sysv, mips64el-n64, ppc64le-elfv2, riscv64-lp64d, s390x-elf, x86_64-sysv)"
+#error "switchyard: no context switcher was generated for this target (generated: aarch64-aapcs64, aarch64-apple, i386-sysv, mips64el-n64, ppc64le-elfv2, riscv64-lp64d, s390x-elf, x86_64-sysv, x86_64-win64)"
 #endif
 
 #endif /* SWITCHYARD_GEN_CONTEXT_ABI_H */

@@ -170,5 +170,23 @@ export const layouts: Readonly<Record<string, AbiLayout>> = {
       header: "context_x86_64_sysv.h",
       makecontext: "context_make_x86_64_sysv.c"
     }
+  },
+  "x86_64-win64": {
+    id: "x86_64-win64",
+    isa: "x86_64",
+    title: "x86-64 Windows (PE/COFF)",
+    objectFormat: "coff",
+    frameSize: 264,
+    returnAddressBytesOnStack: 8,
+    stackAlignment: 16,
+    entryRegister: "rbx",
+    calleeSaved: ["rbx", "rbp", "rdi", "rsi", "r12", "r13", "r14", "r15", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "mxcsr", "x87cw"],
+    hardening: [],
+    slots: [{ kind: "float", name: "xmm6", offset: 0, bytes: 16 }, { kind: "float", name: "xmm7", offset: 16, bytes: 16 }, { kind: "float", name: "xmm8", offset: 32, bytes: 16 }, { kind: "float", name: "xmm9", offset: 48, bytes: 16 }, { kind: "float", name: "xmm10", offset: 64, bytes: 16 }, { kind: "float", name: "xmm11", offset: 80, bytes: 16 }, { kind: "float", name: "xmm12", offset: 96, bytes: 16 }, { kind: "float", name: "xmm13", offset: 112, bytes: 16 }, { kind: "float", name: "xmm14", offset: 128, bytes: 16 }, { kind: "float", name: "xmm15", offset: 144, bytes: 16 }, { kind: "general", name: "rbx", offset: 160, bytes: 8 }, { kind: "general", name: "rbp", offset: 168, bytes: 8 }, { kind: "general", name: "rdi", offset: 176, bytes: 8 }, { kind: "general", name: "rsi", offset: 184, bytes: 8 }, { kind: "general", name: "r12", offset: 192, bytes: 8 }, { kind: "general", name: "r13", offset: 200, bytes: 8 }, { kind: "general", name: "r14", offset: 208, bytes: 8 }, { kind: "general", name: "r15", offset: 216, bytes: 8 }, { kind: "control", name: "mxcsr", offset: 224, bytes: 4 }, { kind: "control", name: "x87cw", offset: 228, bytes: 2 }, { kind: "padding", name: "padding", offset: 230, bytes: 2 }, { kind: "thread-field", name: "StackBase", offset: 232, bytes: 8 }, { kind: "thread-field", name: "StackLimit", offset: 240, bytes: 8 }, { kind: "thread-field", name: "DeallocationStack", offset: 248, bytes: 8 }, { kind: "thread-field", name: "ExceptionList", offset: 256, bytes: 8 }],
+    files: {
+      assembly: "context_x86_64_win64.S",
+      header: "context_x86_64_win64.h",
+      makecontext: "context_make_x86_64_win64.c"
+    }
   }
 };

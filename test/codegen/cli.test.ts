@@ -7,7 +7,7 @@ describe('switchyard CLI', () => {
     const r = cli(['gen', '--check', '--out', 'native/gen', '--layout-module']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/26 generated files in native\/gen match the specs/);
+    expect(r.stdout).toMatch(/29 generated files in native\/gen match the specs/);
   });
 
   test('abis lists every spec with its ISA and format', () => {
@@ -21,6 +21,7 @@ describe('switchyard CLI', () => {
         expect.objectContaining({ id: 's390x-elf', isa: 's390x', objectFormat: 'elf' }),
         expect.objectContaining({ id: 'i386-sysv', isa: 'i386', objectFormat: 'elf' }),
         expect.objectContaining({ id: 'mips64el-n64', isa: 'mips64el', objectFormat: 'elf' }),
+        expect.objectContaining({ id: 'x86_64-win64', isa: 'x86_64', objectFormat: 'coff' }),
       ]),
     );
     expect(cli(['abis']).stdout).toMatch(/^ABI\s+ISA\s+format\s+frame\s+hardening\s+emitter\n/);
@@ -37,11 +38,12 @@ describe('switchyard CLI', () => {
   });
 
   test.each([
-    ['ppc64le-elfv2', 'ppc64le_elfv2', '-'],
-    ['s390x-elf', 's390x_elf', '-'],
-    ['i386-sysv', 'i386_sysv', 'x86-ibt'],
-    ['mips64el-n64', 'mips64el_n64', '-'],
-  ])('gen --abi %s writes its three files and the selector, matching native/gen', (abi, stem, hardening) => {
+    ['ppc64le-elfv2', 'ppc64le_elfv2', '-', 'elf'],
+    ['s390x-elf', 's390x_elf', '-', 'elf'],
+    ['i386-sysv', 'i386_sysv', 'x86-ibt', 'elf'],
+    ['mips64el-n64', 'mips64el_n64', '-', 'elf'],
+    ['x86_64-win64', 'x86_64_win64', '-', 'coff'],
+  ])('gen --abi %s writes its three files and the selector, matching native/gen', (abi, stem, hardening, format) => {
     const out = tempDir(`gen-${stem}`);
     const r = cli(['gen', '--abi', abi, '--out', out]);
     expect(r.status).toBe(0);
@@ -49,7 +51,7 @@ describe('switchyard CLI', () => {
     for (const f of [`context_${stem}.S`, `context_${stem}.h`, `context_make_${stem}.c`]) {
       expect(fs.readFileSync(path.join(out, f), 'utf8')).toBe(fs.readFileSync(path.join(ROOT, 'native', 'gen', f), 'utf8'));
     }
-    expect(cli(['abis']).stdout).toMatch(new RegExp(`^${abi}\\s+\\S+\\s+elf\\s+\\d+ B\\s+${hardening}\\s+yes$`, 'm'));
+    expect(cli(['abis']).stdout).toMatch(new RegExp(`^${abi}\\s+\\S+\\s+${format}\\s+\\d+ B\\s+${hardening}\\s+yes$`, 'm'));
   });
 
   test('--check names a changed file and a stray one, and exits 1', () => {

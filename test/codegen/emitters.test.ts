@@ -17,11 +17,12 @@ interface Access {
   offset: number;
 }
 
-/** the body of one function in the assembly text */
+/** the body of one function in the assembly text (up to its CFI or SEH end) */
 function functionBody(asm: string, symbol: string): string {
   const start = asm.indexOf(`\n${symbol}:`);
   expect(start).toBeGreaterThan(0);
-  return asm.slice(start, asm.indexOf('.cfi_endproc', start));
+  const ends = ['.cfi_endproc', '.seh_endproc'].map((e) => asm.indexOf(e, start)).filter((i) => i > 0);
+  return asm.slice(start, Math.min(...ends));
 }
 
 /** register stores/loads relative to the stack pointer, per ISA syntax; pairs count as two */
@@ -217,7 +218,11 @@ describe.each(specIds)('generated switcher for %s', (id) => {
   test('ends unwinding at the trampoline and marks the stack non-executable', () => {
     const trampoline = functionBody(asm, `${prefix}sy_context_trampoline`);
     const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra', ppc64le: 'lr', s390x: '%r14', i386: '%eip', mips64el: '$ra' }[spec.isa as 'x86_64'];
-    expect(trampoline).toContain(`.cfi_undefined ${ra}`);
+    if (spec.objectFormat.kind === 'coff') {
+      // Windows: the unwind codes put a (null) return address 40 bytes above the 32-byte home area's bottom
+      expect(trampoline).toMatch(/subq \$32, %rsp[^\n]*\n\t\.seh_stackalloc 40[^\n]*\n\t\.seh_endprologue/);
+      expect(asm).not.toContain('.cfi_');
+    } else expect(trampoline).toContain(`.cfi_undefined ${ra}`);
     // Power calls through the global entry point: r12 = entry, then bctrl
     // MIPS calls through t9 = entry (the PIC convention), so entry can derive its gp from it
     expect(trampoline).toMatch(new RegExp(`(call \\*%|blr |jalr |mr %r12, %|basr %r14, %|move \\$t9, \\$)${spec.entryRegister}\\b`));
@@ -225,6 +230,7 @@ describe.each(specIds)('generated switcher for %s', (id) => {
     if (spec.isa === 'mips64el') expect(trampoline).toMatch(/move \$t9, \$s0[^\n]*\n\tjalr \$t9/);
     expect(trampoline).toContain(`${prefix}sy_context_entry_returned`);
     if (spec.objectFormat.kind === 'elf') expect(asm).toContain('.section .note.GNU-stack, "", %progbits');
+    else if (spec.objectFormat.kind === 'coff') expect(asm).not.toMatch(/\.note|\.hidden|\.type \w+, %function/);
     else expect(asm).not.toContain('.note');
   });
 
@@ -254,7 +260,7 @@ describe.each(specIds)('generated switcher for %s', (id) => {
   test('the C header asserts every offset and makecontext sets up entry, trampoline and FP control', () => {
     const header = emitCHeader(plan, source);
     for (const slot of spec.frame.slots) {
-      const name = slot.kind === 'padding' ? `padding_${slot.offset}` : slot.kind === 'thread-field' ? slot.name : slot.register;
+      const name = slot.kind === 'padding' ? `padding_${slot.offset}` : slot.kind === 'thread-field' ? `thread_${slot.name.toLowerCase()}` : slot.register;
       expect(header).toContain(`SY_LAYOUT_ASSERT(offsetof(sy_frame, ${name}) == SY_FRAME_OFFSET_${name.toUpperCase()}`);
       expect(header).toMatch(new RegExp(`#define SY_FRAME_OFFSET_${name.toUpperCase()}\\s+${slot.offset}\\n`));
     }
@@ -262,5 +268,28 @@ describe.each(specIds)('generated switcher for %s', (id) => {
     expect(make).toContain(`frame->${spec.entryRegister} = (uintptr_t)entry;`);
     for (const c of spec.calleeSaved.control) expect(make).toContain(`frame->${c.register}`);
     expect(make).toContain('&sy_context_trampoline');
+    for (const slot of spec.frame.slots) if (slot.kind === 'thread-field') expect(make).toContain(`frame->thread_${slot.name.toLowerCase()} = `);
+    if (spec.objectFormat.kind === 'coff') expect(make).not.toContain('visibility');
   });
+
+  if (spec.objectFormat.kind === 'coff') {
+    test('SEH: the prologue\'s unwind codes describe the frame and every register save, before the stack switch', () => {
+      const prologue = body.slice(0, body.indexOf('.seh_endprologue'));
+      expect(prologue).toContain(`.seh_stackalloc ${spec.frame.size}`);
+      for (const slot of spec.frame.slots) {
+        if (slot.kind === 'general') expect(prologue).toContain(`.seh_savereg %${slot.register}, ${slot.offset}`);
+        if (slot.kind === 'float') expect(prologue).toContain(`.seh_savexmm %${slot.register}, ${slot.offset}`);
+      }
+      expect(body.indexOf('.seh_endprologue')).toBeLessThan(body.indexOf('to->sp'));
+    });
+
+    test('thread-block fields are read from and written back to their segment offsets', () => {
+      for (const slot of spec.frame.slots) {
+        if (slot.kind !== 'thread-field') continue;
+        const seg = `%${slot.segment}:0x${slot.segmentOffset.toString(16)}`;
+        expect(body).toMatch(new RegExp(`movq ${seg}, %(\\w+)[^\\n]*\\n\\tmovq %\\1, ${slot.offset}\\(%rsp\\)`));
+        expect(body).toMatch(new RegExp(`movq ${slot.offset}\\(%rsp\\), %(\\w+)\\n\\tmovq %\\1, ${seg}`));
+      }
+    });
+  }
 });

@@ -8,6 +8,7 @@
  */
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -18,14 +19,16 @@ export const BUILD_DIR = path.join(ROOT, 'build-test');
 
 export interface Target {
   /** the name used in file names and test titles */
-  name: 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'i386' | 'mips64el';
+  name: 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'i386' | 'mips64el' | 'win64';
   /** the ABI spec id whose generated switcher this target links */
   abi: string;
   cc: string;
   /** extra compiler flags for every build on this target */
   flags: string[];
-  /** prefix that runs a binary of this target on this machine (empty: native): qemu-user and its options */
+  /** prefix that runs a binary of this target on this machine (empty: native): qemu-user and its options, or wine */
   runner: string[];
+  /** runs under wine: runBinary gives it the session's quiet, private WINEPREFIX (see wineEnv) */
+  wine?: true;
 }
 
 /** what each target is, wherever it runs */
@@ -87,7 +90,81 @@ function targetFor(isa: Isa): Target {
   return { name: isa.name, abi: isa.abi, cc: `${isa.triple}-gcc`, flags: ['-static', ...isa.flags], runner: [isa.qemu, ...(isa.qemuArgs ?? [])] };
 }
 
+/** the Linux targets: every native test (switcher harness, C runtime) runs on each */
 export const TARGETS: Target[] = ISAS.map(targetFor);
+
+/**
+ * x86-64 Windows: built with mingw-w64 (static, so wine needs no mingw
+ * DLLs) and run under wine64. Only the switcher's own tests run here (the C
+ * runtime's tests are POSIX programs).
+ */
+export const WIN64: Target = {
+  name: 'win64',
+  abi: 'x86_64-win64',
+  cc: 'x86_64-w64-mingw32-gcc',
+  flags: ['-static'],
+  runner: [wineLoader()],
+  wine: true,
+};
+
+/** every target the switcher harness runs on */
+export const SWITCHER_TARGETS: Target[] = [...TARGETS, WIN64];
+
+/**
+ * Debian's wine64 package installs the loader as /usr/lib/wine/wine64 (the
+ * `wine64` command comes with the `wine` package, a recommends); WineHQ's
+ * packages put wine64 on PATH.
+ */
+function wineLoader(): string {
+  const onPath = spawnSync('sh', ['-c', 'command -v wine64'], { encoding: 'utf8' });
+  if (onPath.status === 0) return onPath.stdout.trim();
+  return '/usr/lib/wine/wine64';
+}
+
+interface WineSession {
+  env: NodeJS.ProcessEnv;
+  prefix: string;
+  /** seconds the prefix took to create (wine's first start) */
+  firstStartSeconds: number;
+}
+let wine: WineSession | undefined;
+
+/**
+ * The environment for wine runs in this process: WINEDEBUG=-all (quiet) and
+ * a WINEPREFIX of its own in a temporary directory, created on first use
+ * (wineboot: wine's first start, several seconds) with a wineserver kept
+ * alive until the process exits, then stopped and the prefix removed. No
+ * run touches ~/.wine.
+ */
+export function wineEnv(): NodeJS.ProcessEnv {
+  if (wine) return wine.env;
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-wine-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', DISPLAY: '' };
+  const server = path.join(path.dirname(wineLoader()), 'wineserver');
+  const started = Date.now();
+  // -p: stay up between the runs (a cold wineserver costs seconds per run)
+  spawnSync(fs.existsSync(server) ? server : 'wineserver', ['-p'], { env, stdio: 'ignore' });
+  // no pipes: the wine services wineboot starts would hold them open for as long as they live
+  const boot = spawnSync(wineLoader(), ['wineboot', '--init'], { env, stdio: 'ignore', timeout: 120000 });
+  if (boot.status !== 0) throw new Error(`wine's first start (wineboot --init in ${prefix}) failed: status ${boot.status} ${boot.error ?? ''}`);
+  wine = { env, prefix, firstStartSeconds: (Date.now() - started) / 1000 };
+  process.on('exit', disposeWine);
+  return env;
+}
+
+/** stops this process's wineserver and removes its prefix (also done at exit) */
+export function disposeWine(): void {
+  if (!wine) return;
+  const server = path.join(path.dirname(wineLoader()), 'wineserver');
+  spawnSync(fs.existsSync(server) ? server : 'wineserver', ['-k'], { env: wine.env, stdio: 'ignore' });
+  fs.rmSync(wine.prefix, { recursive: true, force: true });
+  wine = undefined;
+}
+
+/** how long this process's wine prefix took to create, once wineEnv() has run */
+export function wineFirstStartSeconds(): number | undefined {
+  return wine?.firstStartSeconds;
+}
 
 /** the target this machine runs natively (x86_64 on x64, aarch64 on arm64) */
 export function hostTarget(): Target {
@@ -111,6 +188,19 @@ export function abiStem(abi: string): string {
 export function switcherSources(t: Target): string[] {
   const stem = abiStem(t.abi);
   return [path.join(GEN_DIR, `context_${stem}.S`), path.join(GEN_DIR, `context_make_${stem}.c`)];
+}
+
+/**
+ * SWITCHYARD_STRICT_SKIP=1 (CI sets it): a target whose toolchain is
+ * missing fails its tests instead of skipping them (CI installs them all).
+ */
+export const STRICT_SKIP = process.env.SWITCHYARD_STRICT_SKIP === '1';
+
+/** why a target's tests cannot run here (the missing commands), or null when they can */
+export function missingToolchain(t: Target, extra: string[] = []): string | null {
+  const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  const missing = [t.cc, ...t.runner.slice(0, 1), ...extra].filter((c) => !have(c));
+  return missing.length ? `not installed: ${missing.join(', ')}` : null;
 }
 
 /** true when the compiler and (for foreign targets) the qemu runner are installed */
@@ -146,7 +236,7 @@ export function buildC(t: Target, opts: BuildOptions): string {
 /** runs a built binary (under qemu for foreign targets) and returns its exit status and output */
 export function runBinary(t: Target, binary: string, args: string[] = [], timeoutMs = 240000): SpawnSyncReturns<string> {
   const [cmd, ...rest] = [...t.runner, binary, ...args];
-  return spawnSync(cmd, rest, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+  return spawnSync(cmd, rest, { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20, ...(t.wine ? { env: wineEnv() } : {}) });
 }
 
 export interface CapturedBuild {

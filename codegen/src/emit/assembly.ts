@@ -19,7 +19,7 @@ export function layoutTable(plan: SwitchPlan): string[] {
     .slice()
     .sort((a, b) => a.offset - b.offset)
     .map((s) => {
-      const what = s.kind === 'padding' ? '(padding)' : s.kind === 'thread-field' ? `${s.segment}:${s.segmentOffset} ${s.name}` : s.register;
+      const what = s.kind === 'padding' ? '(padding)' : s.kind === 'thread-field' ? `${s.segment}:0x${s.segmentOffset.toString(16)} ${s.name}` : s.register;
       return `${String(s.offset).padStart(6)}  ${String(slotBytes(spec, s)).padStart(4)}  ${what}`;
     });
   const ra = returnAddressBytesOnStack(spec);
@@ -53,7 +53,9 @@ function headerComment(plan: SwitchPlan, source: string, rules: string[]): strin
     ...spec.calleeSaved.control.map((c) => `  FP control: ${c.note}`),
     `  stack: ${spec.stack.alignment}-byte aligned at calls; the frame${returnAddressBytesOnStack(spec) ? ' plus the return address' : ''} keeps that alignment`,
     ...rules.map((r) => `  ${r}`),
-    '  Every switch keeps CFI valid, so debuggers unwind through it on either stack.',
+    plan.unwind === 'cfi'
+      ? '  Every switch keeps CFI valid, so debuggers unwind through it on either stack.'
+      : '  SEH unwind codes (.pdata/.xdata) describe both functions, so Windows unwinds through them.',
     '',
     'References:',
     ...spec.references.map((r) => `  ${r}`),
@@ -75,7 +77,7 @@ export function emitAssembly(plan: SwitchPlan, source: string): string {
 
   const sw = { symbol: plan.symbol(SWITCH), hidden: false, alignLog2: isa.functionAlignLog2 };
   syntax.functionStart(w, sw);
-  w.op('.cfi_startproc');
+  syntax.unwindStart(w, sw);
   isa.switchEntry(plan, w);
   isa.allocateFrame(plan, w);
   w.note('save this context');
@@ -87,15 +89,15 @@ export function emitAssembly(plan: SwitchPlan, source: string): string {
   isa.freeFrame(plan, w);
   isa.passValue(plan, w);
   isa.resume(plan, w);
-  w.op('.cfi_endproc');
+  syntax.unwindEnd(w);
   syntax.functionEnd(w, sw);
   w.blank();
 
   const tr = { symbol: plan.symbol(TRAMPOLINE), hidden: true, alignLog2: isa.functionAlignLog2 };
   syntax.functionStart(w, tr);
-  w.op('.cfi_startproc');
+  syntax.unwindStart(w, tr);
   isa.trampoline(plan, w, plan.symbol(ENTRY_RETURNED));
-  w.op('.cfi_endproc');
+  syntax.unwindEnd(w);
   syntax.functionEnd(w, tr);
   w.blank();
 

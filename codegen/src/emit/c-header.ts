@@ -23,11 +23,17 @@ export function offsetMacro(slot: FrameSlot<Isa>): string {
   return `SY_FRAME_OFFSET_${fieldName(slot).toUpperCase()}`;
 }
 
-function fieldDeclaration(slot: FrameSlot<Isa>, pointerBytes: number): string {
+/**
+ * 16-byte slots are declared 16-aligned when the frame's size allows it; a
+ * frame whose size is 8 mod 16 (Win64: the return address above it makes
+ * up the difference) cannot be a 16-aligned struct, so its vector slots are
+ * plain byte arrays (the offset asserts still pin them).
+ */
+function fieldDeclaration(slot: FrameSlot<Isa>, pointerBytes: number, frameSize: number): string {
   const name = fieldName(slot);
   const bytes = slot.kind === 'general' ? pointerBytes : slot.bytes;
   if (slot.kind === 'padding') return `uint8_t ${name}[${bytes}];`;
-  if (bytes === 16) return `uint8_t ${name}[16] __attribute__((aligned(16)));`;
+  if (bytes === 16) return frameSize % 16 === 0 ? `uint8_t ${name}[16] __attribute__((aligned(16)));` : `uint8_t ${name}[16];`;
   return `uint${bytes * 8}_t ${name};`;
 }
 
@@ -68,7 +74,7 @@ export function emitCHeader(plan: SwitchPlan, source: string): string {
     '',
     '/* The frame sy_switch leaves at sy_context.sp, lowest address first. */',
     'typedef struct sy_frame {',
-    ...slots.map((s) => `\t${fieldDeclaration(s, spec.pointerBytes)}`),
+    ...slots.map((s) => `\t${fieldDeclaration(s, spec.pointerBytes, spec.frame.size)}`),
     '} sy_frame;',
     '',
     '/* Save the caller\'s callee-saved state into *from, resume *to and hand it value. */',

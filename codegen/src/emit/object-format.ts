@@ -1,4 +1,7 @@
-/** How ELF and Mach-O spell sections, symbol types, visibility and the non-executable-stack marker. */
+/**
+ * How ELF, Mach-O and COFF spell sections, symbol types, visibility, unwind
+ * information and the non-executable-stack marker.
+ */
 import type { ObjectFormat } from '../../spec/schema';
 import type { AsmWriter } from '../asm-writer';
 
@@ -9,15 +12,33 @@ export interface FunctionSymbol {
   alignLog2: number;
 }
 
+/**
+ * How unwinders learn a function's frame: DWARF CFI (.cfi_*, ELF and
+ * Mach-O) or Windows x64 unwind codes (.seh_*, which gas turns into
+ * .pdata/.xdata; COFF).
+ */
+export type UnwindInfo = 'cfi' | 'seh';
+
 export interface ObjectSyntax {
+  unwind: UnwindInfo;
   text(w: AsmWriter): void;
   functionStart(w: AsmWriter, f: FunctionSymbol): void;
+  /** opens the function's unwind description (after its label) */
+  unwindStart(w: AsmWriter, f: FunctionSymbol): void;
+  unwindEnd(w: AsmWriter): void;
   functionEnd(w: AsmWriter, f: FunctionSymbol): void;
   /** section directives that end the file (ELF: the non-executable stack note) */
   end(w: AsmWriter): void;
 }
 
+const cfi = {
+  unwind: 'cfi' as const,
+  unwindStart: (w: AsmWriter) => void w.op('.cfi_startproc'),
+  unwindEnd: (w: AsmWriter) => void w.op('.cfi_endproc'),
+};
+
 const elf: ObjectSyntax = {
+  ...cfi,
   text: (w) => void w.op('.text'),
   functionStart(w, f) {
     w.op(`.globl ${f.symbol}`);
@@ -29,6 +50,7 @@ const elf: ObjectSyntax = {
 };
 
 const macho: ObjectSyntax = {
+  ...cfi,
   text: (w) => void w.op('.section __TEXT,__text,regular,pure_instructions'),
   functionStart(w, f) {
     w.op(`.globl ${f.symbol}`);
@@ -39,8 +61,29 @@ const macho: ObjectSyntax = {
   end: () => undefined,
 };
 
+/**
+ * PE/COFF has no hidden visibility: the trampoline stays an ordinary
+ * external symbol (a DLL exports it only if asked to, or when it relies on
+ * ld's export-everything default). The stack is never executable on
+ * Windows, so there is no marker to write.
+ */
+const coff: ObjectSyntax = {
+  unwind: 'seh',
+  text: (w) => void w.op('.text'),
+  functionStart(w, f) {
+    w.op(`.globl ${f.symbol}`)
+      .op(`.def ${f.symbol}; .scl 2; .type 32; .endef`, 'an external function symbol')
+      .op(`.p2align ${f.alignLog2}`)
+      .label(f.symbol);
+  },
+  unwindStart: (w, f) => void w.op(`.seh_proc ${f.symbol}`, 'unwind codes for .pdata/.xdata'),
+  unwindEnd: (w) => void w.op('.seh_endproc'),
+  functionEnd: () => undefined,
+  end: () => undefined,
+};
+
 /** the object formats with a syntax below */
-export const SUPPORTED_FORMATS: ReadonlyArray<ObjectFormat['kind']> = ['elf', 'macho'];
+export const SUPPORTED_FORMATS: ReadonlyArray<ObjectFormat['kind']> = ['elf', 'macho', 'coff'];
 
 export function objectSyntax(format: ObjectFormat): ObjectSyntax {
   switch (format.kind) {
@@ -49,6 +92,6 @@ export function objectSyntax(format: ObjectFormat): ObjectSyntax {
     case 'macho':
       return macho;
     case 'coff':
-      throw new Error('unreachable: COFF (generate() refuses it first)');
+      return coff;
   }
 }

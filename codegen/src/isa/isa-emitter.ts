@@ -6,6 +6,7 @@
  */
 import type { AbiSpec, FrameSlot, Isa } from '../../spec/schema';
 import type { AsmWriter } from '../asm-writer';
+import type { UnwindInfo } from '../emit/object-format';
 
 export type SavedSlot = Exclude<FrameSlot<Isa>, { kind: 'padding' }>;
 
@@ -22,6 +23,8 @@ export interface SwitchPlan {
   /** caller-saved registers the emitter may clobber: never an argument, the result or a reserved register */
   temps: string[];
   has(hardening: string): boolean;
+  /** how the object format describes frames to unwinders: CFI directives or Windows x64 unwind codes */
+  unwind: UnwindInfo;
   /** a symbol as the object format spells it (Mach-O adds '_') */
   symbol(name: string): string;
 }
@@ -53,6 +56,13 @@ export interface IsaEmitter {
   resume(plan: SwitchPlan, w: AsmWriter): void;
   /** the trampoline's body after .cfi_startproc: end unwinding, call entry(value), report a return */
   trampoline(plan: SwitchPlan, w: AsmWriter, entryReturned: string): void;
+  /**
+   * bytes sy_context_make leaves (zeroed) between the aligned top of a new
+   * context's stack and the trampoline's return-address slot, for an
+   * unwinder's end marker (Win64: a null return address at StackBase - 8);
+   * 0 when absent
+   */
+  newContextTopReserve?(plan: SwitchPlan): number;
   /** the ELF GNU property note for the spec's hardening features, if any */
   propertyNote(plan: SwitchPlan, w: AsmWriter): void;
   /** C statement that stores the current value of an FP control register into `lvalue` (for new contexts) */

@@ -22,14 +22,18 @@
  * The register lists are from the ABI documents (see regcheck.h), not from
  * the generator's specs.
  */
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <signal.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#endif
 
 #include "switchyard/context.h"
 #include "regcheck.h"
@@ -47,7 +51,24 @@ _Static_assert(sizeof(struct regcheck_out) == RC_OUT_SIZE, "out size");
 
 /* ---- per-ABI register sets (from the ABI documents, see regcheck.h) ---- */
 
-#if defined(__x86_64__)
+#if defined(__x86_64__) && defined(_WIN64)
+#define ISA "win64"
+/* Microsoft x64 calling convention, "Caller/callee saved registers": rbx,
+ * rbp, rdi, rsi, r12-r15 nonvolatile (rsp: checked separately) */
+static const char *const GPR_NAMES[] = {"rbx", "rbp", "rdi", "rsi", "r12", "r13", "r14", "r15"};
+/* xmm6-xmm15 nonvolatile in full: each as the two quadwords of its memory image */
+static const char *const FPR_NAMES[] = {
+    "xmm6[lo]",  "xmm6[hi]",  "xmm7[lo]",  "xmm7[hi]",  "xmm8[lo]",  "xmm8[hi]",  "xmm9[lo]",
+    "xmm9[hi]",  "xmm10[lo]", "xmm10[hi]", "xmm11[lo]", "xmm11[hi]", "xmm12[lo]", "xmm12[hi]",
+    "xmm13[lo]", "xmm13[hi]", "xmm14[lo]", "xmm14[hi]", "xmm15[lo]", "xmm15[hi]"};
+#define N_FPR 20
+/* "x64 floating-point and SSE state": MXCSR bits 6-15 and the x87 control word nonvolatile */
+static const char *const FPCTL_NAMES[] = {"mxcsr", "x87_cw"};
+static uint64_t FPCTL_MASK[] = {0xffc0, 0x1f3f};
+#define N_FPCTL 2
+#define ENTRY_SP_MOD16 8 /* "Stack allocation": 16-aligned at the call, so rsp % 16 == 8 at entry */
+#define HOME_AREA 32     /* the 32 bytes above the return address belong to the callee */
+#elif defined(__x86_64__)
 #define ISA "x86_64"
 /* psABI 3.2.1, figure 3.4: callee-saved GPRs */
 static const char *const GPR_NAMES[] = {"rbx", "rbp", "r12", "r13", "r14", "r15"};
@@ -173,18 +194,25 @@ _Static_assert(N_GPR <= RC_MAX_GPR, "too many GPRs");
 
 /* ---- the assembly side ---- */
 
+/* COFF has no symbol visibility (GCC warns that it ignores the attribute) */
+#if defined(_WIN32)
+#define HIDDEN
+#else
+#define HIDDEN __attribute__((visibility("hidden")))
+#endif
+
 void *regcheck_switch(sy_context *from, sy_context *to, const struct regcheck_in *in, void *value,
                       struct regcheck_out *out);
 void regcheck_entry_stub(void *value);
 void regcheck_entry_c(void *value);
 
-__attribute__((visibility("hidden"))) struct regcheck_out regcheck_landing;
-__attribute__((visibility("hidden"))) uint64_t regcheck_entry_sp;
-__attribute__((visibility("hidden"))) uint64_t regcheck_entry_fpctl[RC_MAX_FPCTL];
+HIDDEN struct regcheck_out regcheck_landing;
+HIDDEN uint64_t regcheck_entry_sp;
+HIDDEN uint64_t regcheck_entry_fpctl[RC_MAX_FPCTL];
 /* ppc64le: r12 as the entry stub saw it (ELFv2: the global entry point's own address) */
-__attribute__((visibility("hidden"))) uint64_t regcheck_entry_r12;
+HIDDEN uint64_t regcheck_entry_r12;
 /* mips64el: $25 (t9) as the entry stub saw it (a PIC call: the callee's own address) */
-__attribute__((visibility("hidden"))) uint64_t regcheck_entry_t9;
+HIDDEN uint64_t regcheck_entry_t9;
 
 /* ---- state ---- */
 
@@ -275,7 +303,7 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
   for (int i = 0; i < N_FPR; i++) in->fpr[i] = mix64(seed + 0x200 + i);
   uint64_t r = mix64(seed + 0x300);
 #if defined(__x86_64__)
-  /* MXCSR: status flags clear, control bits 6-15 from the seed */
+  /* MXCSR: status flags clear, control bits 6-15 from the seed (System V and Win64 alike) */
   in->fpctl[0] = (r & 0xffc0) & mxcsr_writable;
   /* x87 CW: masks 0-5, PC from {single, double, extended}, RC 10-11; bit 6
    * reads back as 1 on current CPUs and is kept */
@@ -317,6 +345,44 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
 }
 
 static const char *phase_name(void) { return S.phase == PHASE_PINGPONG ? "pingpong" : "ring"; }
+
+#if defined(_WIN64)
+/* The TEB's stack description (NT_TIB StackBase, StackLimit; DeallocationStack),
+ * read straight from gs: it must describe the stack that is running. */
+struct teb_stack {
+  uint64_t base, limit, dealloc;
+};
+static struct teb_stack main_teb;
+static uint64_t teb_read(uint64_t offset) {
+  uint64_t v;
+  __asm__ volatile("movq %%gs:(%1), %0" : "=r"(v) : "r"(offset));
+  return v;
+}
+static struct teb_stack teb_now(void) {
+  struct teb_stack t = {teb_read(0x08), teb_read(0x10), teb_read(0x1478)};
+  return t;
+}
+/* on main's stack: main's own values; on coroutine c's: inside its stack region, around sp */
+static void check_teb(int side, uint64_t sp, const char *when) {
+  struct teb_stack t = teb_now();
+  const char *who = side == 0 ? "main" : "coroutine";
+  if (side == 0) {
+    if (t.base != main_teb.base || t.limit != main_teb.limit || t.dealloc != main_teb.dealloc)
+      fail("phase %s %s %s: TEB StackBase/StackLimit/DeallocationStack 0x%llx/0x%llx/0x%llx, expected main's "
+           "0x%llx/0x%llx/0x%llx",
+           phase_name(), who, when, (unsigned long long)t.base, (unsigned long long)t.limit,
+           (unsigned long long)t.dealloc, (unsigned long long)main_teb.base, (unsigned long long)main_teb.limit,
+           (unsigned long long)main_teb.dealloc);
+    return;
+  }
+  uint64_t lo = (uintptr_t)S.stack_lo[side], hi = lo + S.stack_size[side];
+  if (!(lo <= t.dealloc && t.dealloc <= t.limit && t.limit < sp && sp < t.base && t.base <= hi))
+    fail("phase %s %s#%d %s: TEB StackBase 0x%llx StackLimit 0x%llx DeallocationStack 0x%llx do not describe its "
+         "stack [0x%llx, 0x%llx) around sp 0x%llx",
+         phase_name(), who, side, when, (unsigned long long)t.base, (unsigned long long)t.limit,
+         (unsigned long long)t.dealloc, (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)sp);
+}
+#endif
 
 static void check_out(const struct regcheck_in *in, const struct regcheck_out *out, int side, long iter,
                       void *expect_value, const struct regcheck_in *resumer) {
@@ -385,6 +451,9 @@ static void hop(int side) {
   struct regcheck_in resumer; /* what the resuming side loaded before its switch */
   make_in(&resumer, prev, expect_prev_n);
   check_out(&in, &out, side, n, token(prev, expect_prev_n), &resumer);
+#if defined(_WIN64)
+  check_teb(side, out.sp_after, "after a switch");
+#endif
   if (S.step[prev] - 1 != expect_prev_n)
     fail("phase %s side %d iter %ld: resumed by send %ld of side %d, expected send %ld (lost or repeated switch)",
          phase_name(), side, n, S.step[prev] - 1, prev, expect_prev_n);
@@ -416,6 +485,18 @@ void regcheck_entry_c(void *value) {
          (unsigned long long)regcheck_entry_t9, (void *)regcheck_entry_stub);
 #endif
   uint64_t lo = (uintptr_t)S.stack_lo[me], hi = lo + S.stack_size[me];
+#if defined(HOME_AREA)
+  if (sp + 8 + HOME_AREA > hi)
+    fail("phase %s: coroutine#%d entry: the %d-byte home area above the return address at 0x%llx ends past its stack "
+         "top 0x%llx",
+         phase_name(), me, HOME_AREA, (unsigned long long)sp, (unsigned long long)hi);
+#endif
+#if defined(_WIN64)
+  check_teb(me, sp, "at entry");
+  if (sp + 8 + HOME_AREA > teb_now().base)
+    fail("phase %s: coroutine#%d entry: the home area above sp 0x%llx ends past TEB StackBase 0x%llx", phase_name(), me,
+         (unsigned long long)sp, (unsigned long long)teb_now().base);
+#endif
   if (sp < lo || sp > hi)
     fail("phase %s: coroutine#%d entry: stack pointer 0x%llx outside its stack [0x%llx, 0x%llx)", phase_name(),
          me, (unsigned long long)sp, (unsigned long long)lo, (unsigned long long)hi);
@@ -448,11 +529,20 @@ static void check_canaries(int c, const char *when) {
 
 static char *alloc_stack(void) {
   /* guard page below the stack so an overflow faults instead of corrupting */
+#if defined(_WIN32)
+  size_t page = 4096;
+  DWORD old;
+  char *p = VirtualAlloc(NULL, STACK_SIZE + page, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  if (!p) fail("VirtualAlloc");
+  if (!VirtualProtect(p, page, PAGE_NOACCESS, &old)) fail("VirtualProtect");
+  return p + page;
+#else
   size_t page = (size_t)sysconf(_SC_PAGESIZE);
   char *p = mmap(NULL, STACK_SIZE + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) fail("mmap");
   if (mprotect(p, page, PROT_NONE)) fail("mprotect");
   return p + page;
+#endif
 }
 
 static void run_phase(enum phase ph, int ncoros, long rounds) {
@@ -487,6 +577,22 @@ static void run_phase(enum phase ph, int ncoros, long rounds) {
   /* the suspended coroutines are simply abandoned, which the contract allows */
 }
 
+#if defined(_WIN32)
+/* a vectored handler runs before any frame walk, so it reports even when the stack is garbage */
+static LONG WINAPI on_fatal(EXCEPTION_POINTERS *info) {
+  DWORD code = info->ExceptionRecord->ExceptionCode;
+  if (code == 0x406d1388 || code == 0x40010006 || code == 0x4001000a) return EXCEPTION_CONTINUE_SEARCH; /* debugger notes */
+  fprintf(stderr,
+          "regcheck " ISA " FAIL: exception 0x%08lx at %p in phase %s, side %d, iter %ld, at %s; sp right after the "
+          "last switch returned = 0x%llx\n",
+          (unsigned long)code, info->ExceptionRecord->ExceptionAddress, phase_name(), S.where_side, S.where_iter,
+          S.where ? S.where : "setup", (unsigned long long)regcheck_landing.sp_after);
+  fflush(stderr);
+  _exit(2);
+}
+
+static void install_crash_handler(void) { AddVectoredExceptionHandler(1, on_fatal); }
+#else
 static void on_fatal(int sig) {
   char buf[256];
   int n = snprintf(buf, sizeof buf,
@@ -509,6 +615,7 @@ static void install_crash_handler(void) {
   int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
   for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
 }
+#endif
 
 /* --entry-returns: the trampoline must catch an entry function that returns */
 static sy_context er_main, er_co;
@@ -526,10 +633,17 @@ static int entry_returns(void) {
 }
 
 int main(int argc, char **argv) {
+#if defined(_WIN32)
+  setvbuf(stdout, NULL, _IONBF, 0); /* the Microsoft CRT has no line buffering (_IOLBF is full buffering there) */
+#else
   setvbuf(stdout, NULL, _IOLBF, 0);
+#endif
   if (argc > 1 && strcmp(argv[1], "--entry-returns") == 0) return entry_returns();
   install_crash_handler();
   probe_fp_masks();
+#if defined(_WIN64)
+  main_teb = teb_now();
+#endif
 
   run_phase(PHASE_PINGPONG, 1, PINGPONG_ROUNDS);
   long pp_checks = S.checks;

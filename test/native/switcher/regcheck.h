@@ -62,6 +62,16 @@
  *          (7-11) and FS (24) are kept per context (switchyard's contract;
  *          the ABI leaves the FCSR unspecified), Flags/Cause/FCC are not.
  *          The stack pointer is 16-byte aligned.
+ *  win64   Microsoft "x64 calling convention", "Caller/callee saved
+ *          registers": rbx, rbp, rdi, rsi, rsp, r12-r15 and xmm6-xmm15 are
+ *          nonvolatile (xmm6-xmm15 in full: all 128 bits); "x64 ABI
+ *          conventions", "MXCSR" and "x87 FPU": MXCSR bits 6-15 and the x87
+ *          control word are nonvolatile, the status bits volatile; "Stack
+ *          allocation": rsp is 16-byte aligned at a call, and the caller
+ *          provides 32 bytes of home area above the return address. The TEB
+ *          (NT_TIB StackBase gs:0x08, StackLimit gs:0x10; DeallocationStack
+ *          gs:0x1478) must describe the stack that runs: checked after every
+ *          switch and at a coroutine's entry.
  *  RISC-V  RISC-V ELF psABI, "Procedure Calling Convention", "Integer
  *          Register Convention": s0-s11 (and sp) are preserved across calls,
  *          ra is not (it is checked implicitly: the switch must come back);

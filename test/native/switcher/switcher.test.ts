@@ -7,23 +7,29 @@
  * harness fail. Every test below has a way to fail; the negative controls
  * prove that the checks can see what they claim to see.
  */
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
   BUILD_DIR,
   GEN_DIR,
+  HOST_ARCH,
+  STRICT_SKIP,
   TARGETS,
   Target,
+  WIN64,
   abiStem,
   binutil,
   buildC,
   buildCCapture,
+  disposeWine,
+  missingToolchain,
   runBinary,
   switcherSources,
   target,
   targetAvailable,
+  wineEnv,
 } from '../../helpers/toolchain';
 
 const HERE = __dirname;
@@ -40,6 +46,7 @@ const EXPECTED_SETS: Record<Target['name'], { gpr: number; fpr: number; fpctl: n
   s390x: { gpr: 8, fpr: 8, fpctl: 1, entryMod16: 0, entryAlign: 8 }, // r6-r13; f8-f15; FPC; 8-byte aligned stack
   i386: { gpr: 4, fpr: 0, fpctl: 1, entryMod16: 12 }, // ebx esi edi ebp; x87 CW (the i686 baseline has no SSE); (esp + 4) % 16 == 0
   mips64el: { gpr: 10, fpr: 8, fpctl: 1, entryMod16: 0 }, // $16-$23, $28, $30; $f24-$f31; FCSR
+  win64: { gpr: 8, fpr: 20, fpctl: 2, entryMod16: 8 }, // rbx rbp rdi rsi r12-r15; xmm6-xmm15 as two quadwords each; MXCSR, x87 CW
 };
 
 function summaryRegex(t: Target, override: Partial<(typeof EXPECTED_SETS)[Target['name']]> = {}): RegExp {
@@ -506,6 +513,7 @@ const GDB_LABEL: Record<Target['name'], string> = {
   s390x: 's390x',
   i386: 'i386',
   mips64el: 'mips64el',
+  win64: 'win64',
 };
 /**
  * qemu -cpu for the remote-gdb runs: qemu 7.2's gdbstub does not tell gdb
@@ -550,4 +558,128 @@ describe('debugger unwinding inside a coroutine (gdb)', () => {
       }
     });
   }
+});
+
+/**
+ * x86-64 Windows, built with mingw-w64 and run under wine64 (a quiet, private
+ * WINEPREFIX per test file: see wineEnv). The same harness as above, plus
+ * what only Windows has: the TEB's stack fields following the running stack,
+ * SEH unwind codes, and C++ exceptions (mingw-w64 g++ raises them through
+ * Windows' SEH dispatcher) thrown and caught inside coroutines.
+ */
+const win64Missing = HOST_ARCH !== 'x64' ? 'wine runs x86-64 Windows programs only on an x86-64 machine' : missingToolchain(WIN64, ['x86_64-w64-mingw32-g++']);
+describe(`x86-64 Windows (x86_64-win64) under wine${win64Missing ? ` (skipped: ${win64Missing})` : ''}`, () => {
+  const missing = win64Missing;
+  const maybe = missing ? test.skip : test;
+  if (missing && STRICT_SKIP && HOST_ARCH === 'x64') {
+    test('the Windows toolchain is installed (SWITCHYARD_STRICT_SKIP=1)', () => {
+      throw new Error(`x86_64-win64 tests cannot run: ${missing} (apt-get install g++-mingw-w64-x86-64 wine64)`);
+    });
+  }
+  afterAll(() => disposeWine());
+
+  const SEH_CC = path.join(HERE, 'win64_seh.cc');
+  /** the C++ probe, linked with the given switcher assembly (the generated one by default) */
+  function buildSeh(out: string, asm = switcherSources(WIN64)[0]): string {
+    const [, make] = switcherSources(WIN64);
+    const dir = scratchDir('win64');
+    const makeObj = path.join(dir, 'context_make_x86_64_win64.o');
+    tool(WIN64.cc, ['-std=gnu11', '-O2', '-Wall', '-Wextra', '-Werror', `-I${GEN_DIR}`, '-c', make, '-o', makeObj]);
+    const exe = path.join(dir, out);
+    tool('x86_64-w64-mingw32-g++', ['-std=gnu++17', '-O2', '-g', '-Wall', '-Wextra', '-Werror', '-static', `-I${path.join(GEN_DIR, '..', 'include')}`, `-I${GEN_DIR}`, SEH_CC, asm, makeObj, '-o', exe]);
+    return exe;
+  }
+
+  /** copy of the generated .S without the instruction lines matching `reg` (and their unwind directives) */
+  function win64Without(reg: RegExp, tag: string): { file: string; removed: string[] } {
+    const [asm] = switcherSources(WIN64);
+    const lines = fs.readFileSync(requireGenerated(path.basename(asm)), 'utf8').split('\n');
+    const removed = lines.filter((l) => reg.test(l) && !/^\s*(\/\*|\*)/.test(l));
+    const file = path.join(scratchDir('win64'), `context_x86_64_win64_${tag}.S`);
+    fs.writeFileSync(file, lines.filter((l) => !removed.includes(l)).join('\n'));
+    return { file, removed };
+  }
+
+  maybe('wine starts in a private prefix (first start timed)', () => {
+    const started = Date.now();
+    const env = wineEnv();
+    expect(env.WINEPREFIX).toMatch(/switchyard-wine-/);
+    expect(env.WINEDEBUG).toBe('-all');
+    // shown in the test log: the one-off cost of a fresh prefix
+    console.log(`wine first start (prefix + wineboot): ${((Date.now() - started) / 1000).toFixed(1)} s in ${env.WINEPREFIX}`);
+  });
+
+  maybe('preserves rbx rbp rdi rsi r12-r15, xmm6-xmm15 in full, MXCSR and the x87 CW, sp and the values; TEB stack fields follow the stack', () => {
+    switcherSources(WIN64).forEach((f) => requireGenerated(path.basename(f)));
+    const bin = buildHarness(WIN64, 'regcheck.exe');
+    const r = runBinary(WIN64, bin, [], 120000);
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({ status: 0, signal: null, stderr: '' });
+    expect(r.stdout).toMatch(summaryRegex(WIN64));
+  });
+
+  maybe('an entry function that returns aborts with the generator message (the CRT\'s abort: exit status 3)', () => {
+    const bin = buildHarness(WIN64, 'regcheck.exe');
+    const r = runBinary(WIN64, bin, ['--entry-returns'], 60000);
+    expect({ status: r.status, detail: describeRun(r) }).toEqual({ status: 3, detail: describeRun(r) });
+    const after = r.stderr.split('regcheck: entry function returning now')[1] ?? '';
+    const literals = switcherSources(WIN64).flatMap(stringLiterals).filter((l) => l.length >= 20 && !l.includes('%'));
+    expect(literals.filter((l) => after.includes(l)).length).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ['rsi', /%rsi\b/, /register rsi: expected/],
+    ['xmm13', /%xmm13\b/, /register xmm13\[lo\]: expected/],
+    ['the TEB stack fields', /%gs:0x(8|10|1478)\b/, /TEB StackBase 0x[0-9a-f]+ StackLimit 0x[0-9a-f]+ DeallocationStack 0x[0-9a-f]+ do not describe its stack/],
+  ])('negative control: without the %s save/restore the harness fails naming it', (what, reg, message) => {
+    if (missing) return;
+    const { file, removed } = win64Without(reg, `no_${what.replace(/\W+/g, '_')}`);
+    expect(removed.length).toBeGreaterThanOrEqual(2);
+    const [, make] = switcherSources(WIN64);
+    const bin = buildHarness(WIN64, `regcheck_no_${what.replace(/\W+/g, '_')}.exe`, [file, make]);
+    const r = runBinary(WIN64, bin, [], 120000);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+
+  maybe('C++ exceptions thrown and caught inside coroutines (a try left open across a switch too); unwinding ends at the trampoline with a null return address at StackBase', () => {
+    const r = runBinary(WIN64, buildSeh('win64_seh.exe'), [], 120000);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.stdout).toMatch(
+      /^win64-seh OK: 1000 exceptions caught inside coroutines and 500 in main, 6000 destructors run; unwind walk: walk_from_here <- walk_level2 <- a_entry <- sy_context_trampoline, ends at StackBase$/m,
+    );
+  });
+
+  maybe('an exception nobody catches in a coroutine: the dispatcher\'s walk ends at its StackBase (unhandled, not "not in stack limits")', () => {
+    const exe = buildSeh('win64_seh.exe');
+    const r = spawnSync(WIN64.runner[0], [exe, '--uncaught'], { encoding: 'utf8', timeout: 60000, env: { ...wineEnv(), WINEDEBUG: '-all,err+seh' } });
+    // the process ends with the exception's code (0x20474343, libgcc's C++ exception); the shell sees its low byte
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0x43, stderr: expect.stringMatching(/Unhandled exception code 20474343/) });
+    expect(r.stderr).not.toMatch(/stack limits|invalid frame/i);
+  });
+
+  test('negative control: without the thread-block swaps a C++ exception in a coroutine is not caught', () => {
+    if (missing) return;
+    const { file, removed } = win64Without(/%gs:/, 'no_teb');
+    expect(removed.length).toBe(2 * 4); // a store and a load for each of the four fields
+    const r = runBinary(WIN64, buildSeh('win64_seh_no_teb.exe', file), [], 120000);
+    expect(r.status).not.toBe(0);
+    expect(r.stdout).not.toMatch(/win64-seh OK/);
+  });
+
+  maybe('the object has .pdata/.xdata unwind entries for sy_switch and the trampoline, and no ELF-only sections', () => {
+    const obj = path.join(scratchDir('win64'), 'context_x86_64_win64.o');
+    tool(WIN64.cc, ['-c', requireGenerated('context_x86_64_win64.S'), '-o', obj]);
+    const dump = tool('x86_64-w64-mingw32-objdump', ['-x', obj]);
+    expect(dump).toMatch(/file format pe-x86-64/);
+    const unwind = dump.slice(dump.indexOf('Dump of .xdata'));
+    // sy_switch: the 264-byte frame and every nonvolatile register's save; the trampoline: 40 bytes
+    expect(unwind).toMatch(/alloc large area: rsp = rsp - 0x108/);
+    for (const reg of ['rbx', 'rbp', 'rdi', 'rsi', 'r12', 'r13', 'r14', 'r15', ...Array.from({ length: 10 }, (_, i) => `xmm${i + 6}`)]) {
+      expect(unwind).toMatch(new RegExp(`save ${reg} at rsp \\+ 0x[0-9a-f]+`));
+    }
+    expect(unwind).toMatch(/alloc small area: rsp = rsp - 0x28/);
+    const table = /The Function Table[^\n]*\n[^\n]*\n((?:\s*[0-9a-f]+:\s+[0-9a-f]+ [0-9a-f]+ [0-9a-f]+\n)+)/.exec(dump);
+    expect(table?.[1].trim().split('\n')).toHaveLength(2); // one .pdata entry per function
+    expect(dump).not.toMatch(/\.note|\.eh_frame/);
+  });
 });
