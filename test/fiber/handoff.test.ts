@@ -7,6 +7,7 @@
  * fallback visible.
  */
 import { native } from '../../lib/native';
+import { describeChild, runFixture } from './helpers';
 
 const major = Number(process.versions.node.split('.')[0]);
 const forcedLocker = process.env.SWITCHYARD_FIBER_HANDOFF === 'locker';
@@ -54,5 +55,20 @@ describe('tls backend hand-off', () => {
   test('the yield check reads V8\'s microtask flags where the hand-off is direct and V8 has them', () => {
     const flagsExpected = native.NativeFiber.handoff === 'v8' && major === 20;
     expect(native.NativeFiber.microtaskCheck).toBe(flagsExpected ? 'flags' : 'queues');
+  });
+
+  // V8 code that differs from every pattern (here: ThreadManager::RestoreThread
+  // read from a copy, whose calls no longer go where they should) must turn
+  // into the locker path with the reason, never a crash.
+  test('falls back to the locker, saying why, when V8\'s code matches no pattern', () => {
+    if (native.backend !== 'tls') return;
+    const r = runFixture('handoff-fallback.js', ['--expose-gc'], { SWITCHYARD_TEST_HANDOFF_CODE_MOVED: 'restore_thread' });
+    if (r.status !== 0) throw new Error(describeChild(r));
+    expect(r.json.checked).toBe(8 * 50);
+    if (matchedBuild && !forcedLocker) {
+      expect(r.json.handoff).toMatch(/^locker: V8's ThreadManager code is not that of any V8 build this was written for \[.*RestoreThread differs/);
+    } else {
+      expect(r.json.handoff).toMatch(/^locker/);
+    }
   });
 });

@@ -22,7 +22,8 @@ using V8SymbolMap = std::map<std::string, const void*>;
 
 // Adds each symbol's address to *out under its key. With `required`, false
 // and *why naming the first symbol found nowhere; otherwise a missing one is
-// stored as nullptr.
+// stored as nullptr. (Tests: SWITCHYARD_TEST_HANDOFF_CODE_MOVED=<key> makes
+// that symbol's code a copy elsewhere, which no pattern matches.)
 bool FindV8Symbols(const V8Symbol* symbols, size_t count, bool required, V8SymbolMap* out, std::string* why);
 
 }  // namespace switchyard
