@@ -42,6 +42,11 @@ const { hashSources } = script('sources');
  * for a prebuild, whether it was built from the sources as they are now.
  */
 
+/** an error in what the user asked for: run.js prints its message alone @param {string} message */
+function usageError(message) {
+  return Object.assign(new Error(message), { usage: true });
+}
+
 /**
  * "20,22" / "all" -> the specs to resolve, in the order given.
  * @param {string} list @returns {string[]}
@@ -52,7 +57,7 @@ function parseNodeList(list) {
     .map((s) => s.trim())
     .filter(Boolean)
     .flatMap((s) => (s === 'all' ? /** @type {number[]} */ (MAJORS).map(String) : [s]));
-  if (!specs.length) throw new Error('--nodes: no Node given (majors like 20,22 or versions like 24.21.0, or all)');
+  if (!specs.length) throw new Error('no Node given (majors like 20,22 or versions like 24.21.0, or all)');
   return specs;
 }
 
@@ -100,7 +105,12 @@ function resolveNodes(list, say) {
   if (list === undefined) found.push({ argv: [process.execPath], env: {}, host: true });
   else {
     /** @type {string[]} */
-    const versions = [...new Set(parseNodeList(list).map((spec) => /** @type {string} */ (resolveVersion(process.arch, spec))))];
+    let versions;
+    try {
+      versions = [...new Set(parseNodeList(list).map((spec) => /** @type {string} */ (resolveVersion(process.arch, spec))))];
+    } catch (e) {
+      throw usageError(`--nodes: ${e instanceof Error ? e.message : e}`);
+    }
     for (const version of versions) {
       const cached = fs.existsSync(nodePaths(process.arch, version).bin);
       const started = Date.now();
@@ -134,4 +144,4 @@ function resolveNodes(list, say) {
   });
 }
 
-module.exports = { parseNodeList, resolveNodes };
+module.exports = { parseNodeList, resolveNodes, usageError };

@@ -44,7 +44,7 @@ const os = require('os');
 const path = require('path');
 const { Command, InvalidArgumentError } = require('commander');
 const { median, fmt, fmtRatio, shortName, esc } = require('./format');
-const { resolveNodes } = require('./nodes');
+const { resolveNodes, usageError } = require('./nodes');
 const { runHttpWorkload, httpCases } = require('./http/pairs');
 const { sideBySideTable, sideBySideSvg } = require('./side-by-side');
 
@@ -216,10 +216,11 @@ function parseArgs(argv) {
 function roundsAndReps(opt, nodeCount) {
   const rounds = opt.rounds ?? (nodeCount > 1 ? (opt.quick ? 3 : 7) : 1);
   const reps = opt.reps ?? (rounds > 1 ? 3 : opt.quick ? 7 : 9);
-  if (rounds === 1 && reps < 7) throw new Error('bench: --reps must be at least 7 with one round (or run several --rounds)');
-  /** memory cases run once per Node whatever the rounds: bytes do not drift with the machine's load */
-  const memoryReps = opt.reps !== undefined && rounds === 1 ? opt.reps : opt.quick ? 7 : 9;
-  return { rounds, reps, memoryReps };
+  if (rounds === 1 && reps < 7) throw usageError('--reps must be at least 7 with one round (or run several --rounds)');
+  // native and memory cases run once whatever the rounds: native ones do not
+  // depend on the Node, and bytes do not drift with the machine's load
+  const onceReps = opt.reps !== undefined && rounds === 1 ? opt.reps : opt.quick ? 7 : 9;
+  return { rounds, reps, onceReps };
 }
 
 // ------------------------------------------------------------------ build
@@ -537,7 +538,7 @@ async function main(opt) {
     const addon = n.addon ? `${n.addon}${n.prebuildCurrent === false ? ' (STALE: built from other sources than native/ now)' : ''}` : 'no addon';
     say(`bench: Node ${n.version}: ${addon}, ${n.loadError ? `does not load: ${n.loadError}` : `${n.backend} backend, hand-off ${n.handoff ?? 'n/a'}`}`);
   }
-  const { rounds, reps, memoryReps } = roundsAndReps(opt, nodes.length);
+  const { rounds, reps, onceReps } = roundsAndReps(opt, nodes.length);
   const withNative = opt.nodes === undefined;
 
   let nat = null;
@@ -606,7 +607,7 @@ async function main(opt) {
     step(name);
     const exe = /** @type {NonNullable<typeof nat>} */ (nat).exe;
     const caseStart = Date.now();
-    const r = await run(exe, ['run', name, '--tick-hz', String(tickHz), '--reps', String(reps), '--rep-ms', String(opt.nativeRepMs)], opt.caseTimeoutMs);
+    const r = await run(exe, ['run', name, '--tick-hz', String(tickHz), '--reps', String(onceReps), '--rep-ms', String(opt.nativeRepMs)], opt.caseTimeoutMs);
     const { raw, error } = parseCaseOutput(r);
     const result = summarize(name, 'native', null, raw, error);
     result.seconds = Math.round((Date.now() - caseStart) / 100) / 10;
@@ -637,7 +638,7 @@ async function main(opt) {
   for (let r = 0; r < rounds; r++) {
     for (const node of nodes) {
       for (const name of jsPlan) await runJs(node, name, r, reps);
-      if (r === 0) for (const name of memoryPlan) await runJs(node, name, 0, memoryReps);
+      if (r === 0) for (const name of memoryPlan) await runJs(node, name, 0, onceReps);
     }
   }
   for (const node of nodes) {
@@ -720,7 +721,7 @@ async function main(opt) {
     settings: {
       reps,
       rounds,
-      memoryReps,
+      onceReps,
       nativeRepMs: opt.nativeRepMs,
       jsRepMs: opt.jsRepMs,
       noisySpread: NOISY_SPREAD,
@@ -772,8 +773,8 @@ async function main(opt) {
   out.push('');
   out.push(
     rounds > 1
-      ? `median over ${rounds} rounds (each: a fresh process per case and Node, median of ${reps} repetitions), memory cases once per Node; ` +
-          `ratios are the median of the same-round ratios to the baseline on the same Node`
+      ? `median over ${rounds} rounds (each: a fresh process per case and Node, median of ${reps} repetitions; ` +
+          `native and memory cases once, median of ${onceReps}); ratios are the median of the same-round ratios to the baseline on the same Node`
       : `median of ${reps} repetitions each; max/min > ${NOISY_SPREAD} flagged NOISY; ratios are median / baseline median, same run`,
   );
   if (httpNs.length) {
@@ -787,7 +788,10 @@ async function main(opt) {
   for (const t of targets) {
     const state = t.met === null ? 'n/a' : t.met ? 'met' : 'NOT met';
     const where = several && t.node ? ` [Node ${t.node}]` : '';
-    out.push(`  ${state.padEnd(7)} ${t.name}${where}: ${fmt(t.value, t.unit)} vs ${t.atLeast ? 'at least' : 'limit'} ${fmt(t.limit, t.unit)}`);
+    // ratios with two decimals here, so that 10.3x does not read as a 10x that missed a limit of 10x
+    /** @param {number | null} v */
+    const show = (v) => (t.unit === 'ratio' && v !== null ? `${v.toFixed(2)}x` : fmt(v, t.unit));
+    out.push(`  ${state.padEnd(7)} ${t.name}${where}: ${show(t.value)} vs ${t.atLeast ? 'at least' : 'limit'} ${show(t.limit)}`);
   }
   out.push(`load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; took ${report.durationSeconds} s`);
   out.push(`wrote ${path.relative(process.cwd(), jsonPath) || jsonPath} and ${path.relative(process.cwd(), svgPath) || svgPath}`);
@@ -814,6 +818,10 @@ function parseCaseOutput(r) {
 }
 
 main(parseArgs(process.argv.slice(2))).catch((err) => {
+  if (err && err.usage) {
+    process.stderr.write(`bench: ${err.message} (see --help)\n`);
+    process.exit(2);
+  }
   process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
   process.exit(1);
 });
