@@ -149,6 +149,7 @@ async function runHttpWorkload(plan) {
       connections: plan.connections,
     });
     account(raw, r, measured);
+    if (measured && r.checked === 0) raw.error ??= `no response in a ${plan.seconds} s run (raise --http-seconds on a slow or emulated machine)`;
     const died = server.exited();
     if (died) for (const other of /** @type {Map<string, HttpRaw>} */ (results.get(node.version)).values()) other.error ??= died;
   };
