@@ -15,7 +15,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** the JS cases run in this node: under emulation (the arm64 suite on qemu) startup alone is seconds per case */
 const EMULATED = Boolean(process.env.SWITCHYARD_EMULATED_NODE);
 /** a safety limit, not a speed check: every case in fresh processes and the HTTP workload, with other suites running beside it (CI) */
-const RUN_TIMEOUT_MS = EMULATED ? 900_000 : 300_000;
+const RUN_TIMEOUT_MS = EMULATED ? 1_200_000 : 300_000;
 /** per case: a JS case under qemu on a loaded machine has taken over the default quick 30 s */
 const CASE_TIMEOUT_S = EMULATED ? 240 : 30;
 
