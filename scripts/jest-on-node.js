@@ -102,4 +102,4 @@ function splitArgs(argv) {
   return i < 0 ? [argv, []] : [argv.slice(0, i), argv.slice(i + 1)];
 }
 
-module.exports = { runSuites, splitArgs, BACKEND_UNAVAILABLE };
+module.exports = { runSuites, splitArgs, emulationEnv, BACKEND_UNAVAILABLE };
