@@ -57,6 +57,10 @@ struct Carrier {
   sy_context context;
   TlsIdentity identity;       // its V8 thread identity while it is not running (the id kept across reuse)
   bool fresh_identity = true;  // next switch in starts a body, which takes its own v8::Locker
+  // Parked inside its v8::Locker with its V8 state archived, like a suspended
+  // fiber (see CarrierMain): the next body's switch in is a direct hand-off.
+  bool warm = false;
+  bool quit = false;  // set before switching into a warm carrier to end its Locker
   FiberCore* fiber = nullptr;
   // V8's PerIsolateThreadData of the running body's identity (V8Handoff),
   // looked up once per body.
@@ -122,7 +126,8 @@ class TlsBackend final : public Backend {
     Carrier* c = Acquire(fiber->stack_size());
     if (c == nullptr) return false;
     c->fiber = fiber;
-    c->fresh_identity = true;
+    c->fresh_identity = !c->warm;
+    if (c->warm) warm_parked_--;
     c->identity.stack_start = reinterpret_cast<uintptr_t>(c->stack.base) + c->stack.size;
     fiber->backend_data = c;
     active_++;
@@ -146,9 +151,13 @@ class TlsBackend final : public Backend {
   // which takes over the resumer: where to go back to and whose identity to
   // restore then.
   __attribute__((noinline)) void Switch(FiberCore* fiber, FiberCore* next, bool in) {
-    Carrier* c = static_cast<Carrier*>(fiber->backend_data);
+    SwitchCarrier(static_cast<Carrier*>(fiber->backend_data),
+                  next != nullptr ? static_cast<Carrier*>(next->backend_data) : nullptr, in);
+  }
+
+  __attribute__((always_inline)) void SwitchCarrier(Carrier* c, Carrier* next, bool in) {
     Carrier* self = in ? running_ : c;  // who runs now
-    Carrier* target = in ? c : next != nullptr ? static_cast<Carrier*>(next->backend_data) : nullptr;
+    Carrier* target = in ? c : next;
     uint8_t* live = live_;
     // Switching in, the resumer keeps its identity and context in this
     // frame while the fiber runs; its stack limit (V8's default for a
@@ -190,9 +199,15 @@ class TlsBackend final : public Backend {
     // Switched back to: the other side wrote our identity back.
     running_ = self;
     TakeBack(self, live, wake, &unlocker);
-    // Re-point the heap's stack start (used by conservative stack scanning)
-    // at this stack: Isolate::Enter reads it from the TLS stack-start slot,
-    // and where the hand-off knows Enter's code it sets it from there itself.
+    PointHeapAtThisStack(live);
+    RestoreLimit(limit);
+  }
+
+  // Re-points the heap's stack start (used by conservative stack scanning)
+  // at the running stack after a switch: Isolate::Enter reads it from the
+  // TLS stack-start slot, and where the hand-off knows Enter's code it sets
+  // it from there itself.
+  void PointHeapAtThisStack(const uint8_t* live) {
     void* start = nullptr;
     if (set_stack_start_) start = reinterpret_cast<void*>(TlsReadIdentity(live, layout_).stack_start);
     if (start != nullptr) {
@@ -201,7 +216,6 @@ class TlsBackend final : public Backend {
       isolate_->Enter();
       isolate_->Exit();
     }
-    RestoreLimit(limit);
   }
 
   void Release(FiberCore* fiber) override {
@@ -216,7 +230,7 @@ class TlsBackend final : public Backend {
       orphans_.push_back(c);
       return;
     }
-    if (pool_.size() < kPoolMax) {
+    if (c->warm || pool_.size() < kPoolMax) {  // warm ones are few (CarrierMain)
       pool_.push_back(c);
     } else {
       Destroy(c);
@@ -245,27 +259,44 @@ class TlsBackend final : public Backend {
   }
 
   void Shutdown() override {
-    // Parked carriers hold no V8 state: free them. Orphans and carriers of
-    // suspended fibers stay mapped (the process or isolate is going away and
-    // V8 may still look at their archived frames while tearing down).
-    for (Carrier* c : pool_) Destroy(c);
+    // Parked carriers: a warm one first leaves its v8::Locker (switched in
+    // to quit), then all are freed. Orphans and carriers of suspended
+    // fibers stay mapped (the process or isolate is going away and V8 may
+    // still look at their archived frames while tearing down).
+    for (Carrier* c : pool_) {
+      if (c->warm) {
+        if (running_ != nullptr) continue;  // not from a fiber's stack: leave it mapped
+        c->quit = true;
+        SwitchCarrier(c, nullptr, true);
+      }
+      Destroy(c);
+    }
     pool_.clear();
+    warm_parked_ = 0;
   }
 
-  // Runs on the carrier's stack.
+  // Runs on the carrier's stack: one fiber body after another. A body's
+  // first entry takes a v8::Locker. Where V8 is handed over directly, the
+  // carrier then keeps that Locker across bodies: a finished body parks the
+  // carrier with its V8 state archived, as a yield would, and the next
+  // body's switch in restores it (instead of ~Locker freeing this "thread"'s
+  // V8 resources and the next Locker setting them up again, about half of a
+  // fiber's spawn + run + finish). At most kPoolMax carriers park warm; the
+  // others, and all without the direct hand-off, end their Locker after
+  // each body.
   static void CarrierMain(void* arg) {
     Carrier* c = static_cast<Carrier*>(arg);
     TlsBackend* self = c->backend;
     for (;;) {
-      self->RunOne(c);
-      if (__builtin_expect(!FiberStackIntact(c->stack), 0)) FiberStackOverflowAbort(c->stack);
-      // The body is over and ~Locker has freed this "thread"'s V8 resources.
+      self->RunBodies(c);
+      // The Locker is gone and has freed this "thread"'s V8 resources.
       // Drop its per-thread metadata (the id stays ours for the next body).
       self->isolate_->DiscardThreadSpecificMetadata();
       c->per_thread = nullptr;
       uint8_t* live = TlsLiveBlock();
       c->identity = TlsReadIdentity(live, self->layout_);  // the id V8 gave it, for the next body
       c->fresh_identity = true;
+      c->warm = false;
       c->fiber = nullptr;
       TlsWriteIdentity(live, self->layout_, *c->resumer_identity);
       self->running_ = c->resumer_carrier;
@@ -344,12 +375,41 @@ class TlsBackend final : public Backend {
     return *slot;
   }
 
-  void RunOne(Carrier* c) {
+  // Bodies under one v8::Locker: until the carrier cannot park warm, or
+  // is told to quit.
+  void RunBodies(Carrier* c) {
     v8::Locker locker(isolate_);
     isolate_->SetStackLimit(CarrierLimit(c));
     isolate_->Enter();
     isolate_->Exit();
-    c->fiber->RunBody();
+    for (;;) {
+      c->fiber->RunBody();
+      if (__builtin_expect(!FiberStackIntact(c->stack), 0)) FiberStackOverflowAbort(c->stack);
+      if (handoff_ == nullptr || warm_parked_ >= kPoolMax) return;
+      c->fiber = nullptr;
+      c->warm = true;
+      warm_parked_++;
+      Park(c);
+      if (c->quit) return;
+    }
+  }
+
+  // A finished body's carrier back to its resumer with V8 handed over
+  // directly, as at a yield; returns when switched in with the next body
+  // (or to quit).
+  __attribute__((noinline)) void Park(Carrier* c) {
+    uint8_t* live = live_;
+    Carrier* receiver = c->resumer_carrier;
+    UnlockerSlot unlocker;
+    void* way = GiveAway(c, live, true, receiver, c->resumer_identity->thread_id, &unlocker);
+    c->identity = TlsReadIdentity(live, layout_);
+    TlsWriteIdentity(live, layout_, *c->resumer_identity);
+    running_ = receiver;
+    void* wake = SwitchStack(&c->context, c->resumer_context, way);
+    running_ = c;
+    TakeBack(c, live, wake, &unlocker);
+    PointHeapAtThisStack(live);
+    RestoreLimit(CarrierLimit(c));
   }
 
   Carrier* Acquire(size_t stack_size) {
@@ -392,6 +452,7 @@ class TlsBackend final : public Backend {
   std::vector<Carrier*> orphans_;
   size_t active_ = 0;
   size_t created_ = 0;
+  size_t warm_parked_ = 0;  // carriers parked inside their Locker (CarrierMain)
   std::string resource_error_;  // why the last Prepare failed
 };
 

@@ -324,11 +324,15 @@ void V8Handoff::Restore(void* per_thread, int32_t thread_id) {
 // under the lock, V8's way.
 namespace {
 
-// Whether a StackGuard archive holds nothing but limits: no InterruptsScope,
-// no flag, and each current limit its real one.
+// Whether a StackGuard archive holds nothing but limits: each current limit
+// its real one, and every byte after the limits zero (no InterruptsScope,
+// no flag, nothing requested; and, since V8's own archive copies the
+// ThreadLocal whole, no stale padding, so that what the hand-off writes for
+// such a thread, ArchiveLimitsOnly, is exactly what V8's would).
 bool NothingPending(char* archive, const HandoffOps& o) {
-  return Field<void*>(archive, o.sg_scopes) == nullptr && Field<int32_t>(archive, o.sg_flags) == 0 &&
-         Field<uintptr_t>(archive, kJsLimit) == Field<uintptr_t>(archive, kRealJsLimit) &&
+  uint64_t rest = 0;
+  for (int32_t i = kStackLimitsSize; i + 8 <= o.sg_size; i += 8) rest |= Field<uint64_t>(archive, i);
+  return rest == 0 && Field<uintptr_t>(archive, kJsLimit) == Field<uintptr_t>(archive, kRealJsLimit) &&
          (!o.sg_c_limits || Field<uintptr_t>(archive, kCLimit) == Field<uintptr_t>(archive, kRealCLimit));
 }
 
