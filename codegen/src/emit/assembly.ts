@@ -75,6 +75,7 @@ export function emitAssembly(plan: SwitchPlan, source: string): string {
 
   const sw = { symbol: plan.symbol(SWITCH), hidden: false, alignLog2: isa.functionAlignLog2 };
   syntax.functionStart(w, sw);
+  isa.functionUnwindStart?.(w);
   w.op('.cfi_startproc');
   isa.switchEntry(plan, w);
   isa.allocateFrame(plan, w);
@@ -88,14 +89,17 @@ export function emitAssembly(plan: SwitchPlan, source: string): string {
   isa.passValue(plan, w);
   isa.resume(plan, w);
   w.op('.cfi_endproc');
+  isa.functionUnwindEnd?.(w);
   syntax.functionEnd(w, sw);
   w.blank();
 
   const tr = { symbol: plan.symbol(TRAMPOLINE), hidden: true, alignLog2: isa.functionAlignLog2 };
   syntax.functionStart(w, tr);
+  isa.functionUnwindStart?.(w);
   w.op('.cfi_startproc');
   isa.trampoline(plan, w, plan.symbol(ENTRY_RETURNED));
   w.op('.cfi_endproc');
+  isa.functionUnwindEnd?.(w);
   syntax.functionEnd(w, tr);
   w.blank();
 
