@@ -14,6 +14,7 @@ import * as path from 'path';
 import {
   BUILD_DIR,
   GEN_DIR,
+  INCLUDE_DIR,
   TARGETS,
   Target,
   abiStem,
@@ -343,6 +344,29 @@ describe('armhf: VFPv3-D16 cores and the EHABI tables', () => {
     expect(spawnSync('qemu-arm-static', ['-cpu', 'cortex-r5f', d16]).signal).toBe('SIGILL');
     expect(spawnSync('qemu-arm-static', [d16]).status).toBe(0);
   });
+
+  // C++ on Arm unwinds through .ARM.exidx: exceptions thrown and caught inside a coroutine work across
+  // switches, and one escaping the entry function stops at the trampoline's CANTUNWIND (std::terminate)
+  for (const name of ['armhf', 'armhf-arm'] as const) {
+    const t = target(name);
+    const cxx = t.cc.replace(/gcc$/, 'g++');
+    (targetAvailable(t) && have(cxx) ? test : test.skip)(`${name}: C++ exceptions inside a coroutine are caught there; one escaping entry ends in std::terminate`, () => {
+      const dir = scratchDir(name);
+      const [asm, make] = switcherSources(t);
+      const makeObj = path.join(dir, 'context_make_ehabi.o');
+      const cflags = t.flags.filter((f) => f !== '-static');
+      tool(t.cc, [...cflags, '-O2', `-I${INCLUDE_DIR}`, `-I${GEN_DIR}`, '-c', make, '-o', makeObj]);
+      const bin = path.join(dir, 'ehabi_probe');
+      tool(cxx, [...t.flags, '-O2', '-Wall', '-Wextra', '-Werror', `-I${INCLUDE_DIR}`, `-I${GEN_DIR}`, path.join(HERE, 'ehabi_probe.cc'), asm, makeObj, '-o', bin]);
+      const ok = runBinary(t, bin);
+      expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: '' });
+      expect(ok.stdout).toMatch(/^ehabi OK: 1000 exceptions caught inside the coroutine, 1000 in main between switches$/m);
+      const escaped = runBinary(t, bin, ['escape']);
+      expect(escaped.signal).toBe('SIGABRT');
+      expect(escaped.stderr).toMatch(/terminate called after throwing an instance of 'std::runtime_error'\n\s+what\(\): +thrown inside a coroutine/);
+      expect(escaped.stdout).not.toMatch(/ehabi OK/);
+    });
+  }
 
   maybe('both functions have an EXIDX_CANTUNWIND entry; the CFI is in .debug_frame, not .eh_frame', () => {
     const obj = path.join(scratchDir('armhf'), 'context_armhf_aapcs_vfp.o');
