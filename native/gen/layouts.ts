@@ -63,6 +63,24 @@ export const layouts: Readonly<Record<string, AbiLayout>> = {
       makecontext: "context_make_aarch64_apple.c"
     }
   },
+  "armhf-aapcs-vfp": {
+    id: "armhf-aapcs-vfp",
+    isa: "arm",
+    title: "Arm AAPCS32, VFP hard float (armhf, ELF)",
+    objectFormat: "elf",
+    frameSize: 104,
+    returnAddressBytesOnStack: 0,
+    stackAlignment: 8,
+    entryRegister: "r4",
+    calleeSaved: ["r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15", "fpscr"],
+    hardening: [],
+    slots: [{ kind: "general", name: "r4", offset: 0, bytes: 4 }, { kind: "general", name: "r5", offset: 4, bytes: 4 }, { kind: "general", name: "r6", offset: 8, bytes: 4 }, { kind: "general", name: "r7", offset: 12, bytes: 4 }, { kind: "general", name: "r8", offset: 16, bytes: 4 }, { kind: "general", name: "r9", offset: 20, bytes: 4 }, { kind: "general", name: "r10", offset: 24, bytes: 4 }, { kind: "general", name: "r11", offset: 28, bytes: 4 }, { kind: "general", name: "lr", offset: 32, bytes: 4 }, { kind: "control", name: "fpscr", offset: 36, bytes: 4 }, { kind: "float", name: "d8", offset: 40, bytes: 8 }, { kind: "float", name: "d9", offset: 48, bytes: 8 }, { kind: "float", name: "d10", offset: 56, bytes: 8 }, { kind: "float", name: "d11", offset: 64, bytes: 8 }, { kind: "float", name: "d12", offset: 72, bytes: 8 }, { kind: "float", name: "d13", offset: 80, bytes: 8 }, { kind: "float", name: "d14", offset: 88, bytes: 8 }, { kind: "float", name: "d15", offset: 96, bytes: 8 }],
+    files: {
+      assembly: "context_armhf_aapcs_vfp.S",
+      header: "context_armhf_aapcs_vfp.h",
+      makecontext: "context_make_armhf_aapcs_vfp.c"
+    }
+  },
   "i386-sysv": {
     id: "i386-sysv",
     isa: "i386",

@@ -42,6 +42,7 @@ test('`switchyard gen` works from the packed tarball without the repo', () => {
     ['s390x-elf', 's390x_elf', 's390x-linux-gnu'],
     ['i386-sysv', 'i386_sysv', 'i686-linux-gnu'],
     ['mips64el-n64', 'mips64el_n64', 'mips64el-linux-gnuabi64'],
+    ['armhf-aapcs-vfp', 'armhf_aapcs_vfp', 'arm-linux-gnueabihf'],
     ['x86_64-win64', 'x86_64_win64', 'x86_64-w64-mingw32'],
   ]) {
     const dir = path.join(work, stem);

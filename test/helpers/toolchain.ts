@@ -19,9 +19,11 @@ export const BUILD_DIR = path.join(ROOT, 'build-test');
 
 export interface Target {
   /** the name used in file names and test titles */
-  name: 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'i386' | 'mips64el' | 'win64';
+  name: 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'i386' | 'mips64el' | 'armhf' | 'armhf-arm' | 'win64';
   /** the ABI spec id whose generated switcher this target links */
   abi: string;
+  /** stem of the per-ISA test assembly (regcheck_<asm>.S): armhf's Thumb and ARM builds share one */
+  asm: string;
   cc: string;
   /** extra compiler flags for every build on this target */
   flags: string[];
@@ -35,6 +37,8 @@ export interface Target {
 interface Isa {
   name: Target['name'];
   abi: string;
+  /** regcheck_<asm>.S, when not named after the target */
+  asm?: string;
   /** the Debian cross toolchain prefix and the qemu-user binary for it */
   triple: string;
   qemu: string;
@@ -70,6 +74,10 @@ const ISAS: Isa[] = [
     nodeArch: 'mips64el',
     flags: [],
   },
+  // armhf twice: Thumb-2 (the compiler's default, stated) and ARM code; the switcher is the same
+  // ARM-code object in both, so every call into it and every return from it interworks in one of them
+  { name: 'armhf', abi: 'armhf-aapcs-vfp', triple: 'arm-linux-gnueabihf', qemu: 'qemu-arm-static', nodeArch: 'arm', flags: ['-mthumb'] },
+  { name: 'armhf-arm', abi: 'armhf-aapcs-vfp', asm: 'armhf', triple: 'arm-linux-gnueabihf', qemu: 'qemu-arm-static', nodeArch: 'arm', flags: ['-marm'] },
 ];
 
 /**
@@ -86,8 +94,9 @@ export const HOST_ARCH: string = require('../../scripts/targets').hostArch();
  * sysroot), and runs under qemu-user.
  */
 function targetFor(isa: Isa): Target {
-  if (isa.nodeArch === HOST_ARCH) return { name: isa.name, abi: isa.abi, cc: 'gcc', flags: [...isa.flags], runner: [] };
-  return { name: isa.name, abi: isa.abi, cc: `${isa.triple}-gcc`, flags: ['-static', ...isa.flags], runner: [isa.qemu, ...(isa.qemuArgs ?? [])] };
+  const asm = isa.asm ?? isa.name;
+  if (isa.nodeArch === HOST_ARCH) return { name: isa.name, abi: isa.abi, asm, cc: 'gcc', flags: [...isa.flags], runner: [] };
+  return { name: isa.name, abi: isa.abi, asm, cc: `${isa.triple}-gcc`, flags: ['-static', ...isa.flags], runner: [isa.qemu, ...(isa.qemuArgs ?? [])] };
 }
 
 /** the Linux targets: every native test (switcher harness, C runtime) runs on each */
@@ -101,6 +110,7 @@ export const TARGETS: Target[] = ISAS.map(targetFor);
 export const WIN64: Target = {
   name: 'win64',
   abi: 'x86_64-win64',
+  asm: 'win64',
   cc: 'x86_64-w64-mingw32-gcc',
   flags: ['-static'],
   runner: [wineLoader()],
