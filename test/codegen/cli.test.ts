@@ -7,7 +7,7 @@ describe('switchyard CLI', () => {
     const r = cli(['gen', '--check', '--out', 'native/gen', '--layout-module']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/26 generated files in native\/gen match the specs/);
+    expect(r.stdout).toMatch(/29 generated files in native\/gen match the specs/);
   });
 
   test('abis lists every spec with its ISA and format', () => {
@@ -21,6 +21,7 @@ describe('switchyard CLI', () => {
         expect.objectContaining({ id: 's390x-elf', isa: 's390x', objectFormat: 'elf' }),
         expect.objectContaining({ id: 'i386-sysv', isa: 'i386', objectFormat: 'elf' }),
         expect.objectContaining({ id: 'mips64el-n64', isa: 'mips64el', objectFormat: 'elf' }),
+        expect.objectContaining({ id: 'riscv32-ilp32d', isa: 'riscv32', objectFormat: 'elf' }),
       ]),
     );
     expect(cli(['abis']).stdout).toMatch(/^ABI\s+ISA\s+format\s+frame\s+hardening\s+emitter\n/);
@@ -41,6 +42,7 @@ describe('switchyard CLI', () => {
     ['s390x-elf', 's390x_elf', '-'],
     ['i386-sysv', 'i386_sysv', 'x86-ibt'],
     ['mips64el-n64', 'mips64el_n64', '-'],
+    ['riscv32-ilp32d', 'riscv32_ilp32d', '-'],
   ])('gen --abi %s writes its three files and the selector, matching native/gen', (abi, stem, hardening) => {
     const out = tempDir(`gen-${stem}`);
     const r = cli(['gen', '--abi', abi, '--out', out]);
