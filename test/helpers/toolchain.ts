@@ -9,7 +9,7 @@
  * riscv32 has no C library on this machine kind (Debian ships none for
  * RV32): its programs are built freestanding with Debian's riscv64 cross gcc
  * (GCC's RISC-V back end emits RV32 code given -march=rv32... -mabi=ilp32d)
- * and linked with the test shim in test/native/freestanding (entry point,
+ * and linked with the test shim in test/native/freestanding/libc (entry point,
  * TLS set-up, raw Linux system calls, printf, a static malloc arena, the
  * 64-bit divisions libgcc would supply).
  */
@@ -23,7 +23,7 @@ export const INCLUDE_DIR = path.join(ROOT, 'native', 'include');
 /** outside build/, which node-gyp rebuild deletes wholesale */
 export const BUILD_DIR = path.join(ROOT, 'build-test');
 /** the freestanding C library stand-in that riscv32 programs link (see above) */
-export const FREESTANDING_DIR = path.join(ROOT, 'test', 'native', 'freestanding');
+export const FREESTANDING_DIR = path.join(ROOT, 'test', 'native', 'freestanding', 'libc');
 
 export interface Target {
   /** the name used in file names and test titles */
