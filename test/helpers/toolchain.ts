@@ -36,7 +36,7 @@ export interface Target {
   /** prefix that runs a binary of this target on this machine (empty: native): qemu-user and its options */
   runner: string[];
   /** built without a C library: every program also links these sources (the shim's libc stand-in) */
-  support: string[];
+  support?: string[];
 }
 
 /** what each target is, wherever it runs */
@@ -106,11 +106,11 @@ export const HOST_ARCH: string = require('../../scripts/targets').hostArch();
  * sysroot), and runs under qemu-user.
  */
 function targetFor(isa: Isa): Target {
-  if (isa.nodeArch === HOST_ARCH) return { name: isa.name, abi: isa.abi, cc: 'gcc', flags: [...isa.flags], runner: [], support: [] };
+  if (isa.nodeArch === HOST_ARCH) return { name: isa.name, abi: isa.abi, cc: 'gcc', flags: [...isa.flags], runner: [] };
   const cc = `${isa.triple}-gcc`;
   const runner = [isa.qemu, ...(isa.qemuArgs ?? [])];
   if (isa.freestanding) return { name: isa.name, abi: isa.abi, cc, flags: [...isa.flags, ...freestandingFlags(cc)], runner, support: freestandingSources() };
-  return { name: isa.name, abi: isa.abi, cc, flags: ['-static', ...isa.flags], runner, support: [] };
+  return { name: isa.name, abi: isa.abi, cc, flags: ['-static', ...isa.flags], runner };
 }
 
 /**
@@ -184,7 +184,7 @@ export function buildC(t: Target, opts: BuildOptions): string {
   fs.mkdirSync(dir, { recursive: true });
   const out = path.join(dir, opts.out);
   const includes = [INCLUDE_DIR, GEN_DIR, ...(opts.includes ?? [])].map((i) => `-I${i}`);
-  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, ...t.support, '-o', out];
+  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, ...(t.support ?? []), '-o', out];
   try {
     execFileSync(t.cc, args, { stdio: 'pipe' });
   } catch (e) {
@@ -216,7 +216,7 @@ export function buildCCapture(t: Target, opts: BuildOptions): CapturedBuild {
   fs.mkdirSync(dir, { recursive: true });
   const out = path.join(dir, opts.out);
   const includes = [INCLUDE_DIR, GEN_DIR, ...(opts.includes ?? [])].map((i) => `-I${i}`);
-  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, ...t.support, '-o', out];
+  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, ...(t.support ?? []), '-o', out];
   const r = spawnSync(t.cc, args, { encoding: 'utf8' });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0) throw new Error(`${t.cc} ${args.join(' ')}\n${output}`);
