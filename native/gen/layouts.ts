@@ -135,6 +135,24 @@ export const layouts: Readonly<Record<string, AbiLayout>> = {
       makecontext: "context_make_ppc64le_elfv2.c"
     }
   },
+  "riscv32-ilp32d": {
+    id: "riscv32-ilp32d",
+    isa: "riscv32",
+    title: "RISC-V 32 ILP32D (ELF)",
+    objectFormat: "elf",
+    frameSize: 160,
+    returnAddressBytesOnStack: 0,
+    stackAlignment: 16,
+    entryRegister: "s1",
+    calleeSaved: ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "fs0", "fs1", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "frm"],
+    hardening: [],
+    slots: [{ kind: "general", name: "ra", offset: 0, bytes: 4 }, { kind: "general", name: "s0", offset: 4, bytes: 4 }, { kind: "general", name: "s1", offset: 8, bytes: 4 }, { kind: "general", name: "s2", offset: 12, bytes: 4 }, { kind: "general", name: "s3", offset: 16, bytes: 4 }, { kind: "general", name: "s4", offset: 20, bytes: 4 }, { kind: "general", name: "s5", offset: 24, bytes: 4 }, { kind: "general", name: "s6", offset: 28, bytes: 4 }, { kind: "general", name: "s7", offset: 32, bytes: 4 }, { kind: "general", name: "s8", offset: 36, bytes: 4 }, { kind: "general", name: "s9", offset: 40, bytes: 4 }, { kind: "general", name: "s10", offset: 44, bytes: 4 }, { kind: "general", name: "s11", offset: 48, bytes: 4 }, { kind: "control", name: "frm", offset: 52, bytes: 4 }, { kind: "float", name: "fs0", offset: 56, bytes: 8 }, { kind: "float", name: "fs1", offset: 64, bytes: 8 }, { kind: "float", name: "fs2", offset: 72, bytes: 8 }, { kind: "float", name: "fs3", offset: 80, bytes: 8 }, { kind: "float", name: "fs4", offset: 88, bytes: 8 }, { kind: "float", name: "fs5", offset: 96, bytes: 8 }, { kind: "float", name: "fs6", offset: 104, bytes: 8 }, { kind: "float", name: "fs7", offset: 112, bytes: 8 }, { kind: "float", name: "fs8", offset: 120, bytes: 8 }, { kind: "float", name: "fs9", offset: 128, bytes: 8 }, { kind: "float", name: "fs10", offset: 136, bytes: 8 }, { kind: "float", name: "fs11", offset: 144, bytes: 8 }, { kind: "padding", name: "padding", offset: 152, bytes: 8 }],
+    files: {
+      assembly: "context_riscv32_ilp32d.S",
+      header: "context_riscv32_ilp32d.h",
+      makecontext: "context_make_riscv32_ilp32d.c"
+    }
+  },
   "riscv64-lp64d": {
     id: "riscv64-lp64d",
     isa: "riscv64",

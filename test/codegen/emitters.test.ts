@@ -44,9 +44,10 @@ function accesses(isa: string, text: string): { stores: Access[]; loads: Access[
         const list = m[1] === 'stp' ? stores : loads;
         list.push({ register: m[2], offset: +m[4] }, { register: m[3], offset: +m[4] + 8 });
       } else if ((m = line.match(/^(str|ldr) (\w+), \[sp, #(\d+)\]$/))) (m[1] === 'str' ? stores : loads).push({ register: m[2], offset: +m[3] });
-    } else if (isa === 'riscv64') {
-      if ((m = line.match(/^f?sd (\w+), (\d+)\(sp\)$/))) stores.push({ register: m[1], offset: +m[2] });
-      else if ((m = line.match(/^f?ld (\w+), (\d+)\(sp\)$/))) loads.push({ register: m[1], offset: +m[2] });
+    } else if (isa === 'riscv64' || isa === 'riscv32') {
+      // RV64 moves integers with sd/ld, RV32 with sw/lw; FP registers always with fsd/fld (FLEN = 64)
+      if ((m = line.match(/^(?:f?sd|sw) (\w+), (\d+)\(sp\)$/))) stores.push({ register: m[1], offset: +m[2] });
+      else if ((m = line.match(/^(?:f?ld|lw) (\w+), (\d+)\(sp\)$/))) loads.push({ register: m[1], offset: +m[2] });
     } else if (isa === 's390x') {
       if ((m = line.match(/^(stmg|lmg) %r(\d+), %r(\d+), (\d+)\(%r15\)$/))) {
         for (let r = +m[2]; r <= +m[3]; r++) (m[1] === 'stmg' ? stores : loads).push({ register: `r${r}`, offset: +m[4] + 8 * (r - +m[2]) });
@@ -225,6 +226,7 @@ describe.each(specIds)('generated switcher for %s', (id) => {
       x86_64: `subq $${size}, %rsp`,
       aarch64: `sub sp, sp, #${size}`,
       riscv64: `addi sp, sp, -${size}`,
+      riscv32: `addi sp, sp, -${size}`,
       ppc64le: `addi %r1, %r1, -${size}`,
       s390x: `aghi %r15, -${size}`,
       i386: `subl $${size}, %esp`,
@@ -235,6 +237,7 @@ describe.each(specIds)('generated switcher for %s', (id) => {
       x86_64: `addq $${size}, %rsp`,
       aarch64: `add sp, sp, #${size}`,
       riscv64: `addi sp, sp, ${size}`,
+      riscv32: `addi sp, sp, ${size}`,
       ppc64le: `addi %r1, %r1, ${size}`,
       s390x: `aghi %r15, ${size}`,
       i386: `addl $${size}, %esp`,
@@ -252,7 +255,7 @@ describe.each(specIds)('generated switcher for %s', (id) => {
 
   test('ends unwinding at the trampoline and marks the stack non-executable', () => {
     const trampoline = functionBody(asm, `${prefix}sy_context_trampoline`);
-    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra', ppc64le: 'lr', s390x: '%r14', i386: '%eip', mips64el: '$ra', arm: 'lr' }[spec.isa as 'x86_64'];
+    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra', riscv32: 'ra', ppc64le: 'lr', s390x: '%r14', i386: '%eip', mips64el: '$ra', arm: 'lr' }[spec.isa as 'x86_64'];
     if (spec.objectFormat.kind === 'coff') {
       // Windows: the unwind codes put a (null) return address 40 bytes above the 32-byte home area's bottom
       expect(trampoline).toMatch(/subq \$32, %rsp[^\n]*\n\t\.seh_stackalloc 40[^\n]*\n\t\.seh_endprologue/);
@@ -337,4 +340,37 @@ describe.each(specIds)('generated switcher for %s', (id) => {
       }
     });
   }
+});
+
+describe('RISC-V: one emitter, two register widths', () => {
+  const insns = (id: string) => {
+    const { spec, source } = loadedSpec(id);
+    const plan = planSwitch(spec);
+    const body = functionBody(emitAssembly(plan, source), 'sy_switch');
+    const mnemonics = body.split('\n').map((l) => l.replace(/\/\*.*\*\//, '').trim()).filter((l) => /^[a-z]/.test(l) && !l.startsWith('.'));
+    return { spec, plan, mnemonics };
+  };
+
+  test('riscv32-ilp32d moves integers and sp with sw/lw and the callee-saved doubles whole with fsd/fld', () => {
+    const { mnemonics, plan } = insns('riscv32-ilp32d');
+    expect(mnemonics.filter((l) => /^(sd|ld) /.test(l))).toEqual([]);
+    for (const r of ['ra', 's0', 's11']) {
+      expect(mnemonics).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^sw ${r}, \\d+\\(sp\\)$`)), expect.stringMatching(new RegExp(`^lw ${r}, \\d+\\(sp\\)$`))]));
+    }
+    expect(mnemonics.filter((l) => /^fsd fs\d+,/.test(l))).toHaveLength(12);
+    expect(mnemonics.filter((l) => /^fld fs\d+,/.test(l))).toHaveLength(12);
+    expect(mnemonics).toContain('sw sp, 0(a0)');
+    expect(mnemonics).toContain('lw sp, 0(a1)');
+    // frm goes through an XLEN register into its 4-byte slot; the C side reads it into a 32-bit integer
+    expect(mnemonics.join('\n')).toMatch(/frrm (t\d)\nsw \1, 52\(sp\)/);
+    expect(mnemonics.join('\n')).toMatch(/lw (t\d), 52\(sp\)\nfsrm \1/);
+    expect(emitMakecontext(plan, loadedSpec('riscv32-ilp32d').source)).toContain('{ uint32_t v; __asm__ volatile("frrm %0" : "=r"(v)); frame->frm = v; }');
+  });
+
+  test('riscv64-lp64d keeps doubleword moves (no word-sized access in its switch)', () => {
+    const { mnemonics, plan } = insns('riscv64-lp64d');
+    expect(mnemonics.filter((l) => /^(sw|lw) /.test(l))).toEqual([]);
+    expect(mnemonics).toContain('sd sp, 0(a0)');
+    expect(emitMakecontext(plan, loadedSpec('riscv64-lp64d').source)).toContain('{ uint64_t v; __asm__ volatile("frrm %0" : "=r"(v)); frame->frm = v; }');
+  });
 });

@@ -20,8 +20,9 @@ static void trace_reset(void) {
   trace[0] = 0;
 }
 
-/* fmt takes exactly one long long (%lld): a %d would read the wrong word of a
- * 64-bit variadic argument on 32-bit Arm, where it sits in an aligned pair */
+/* fmt takes exactly one %lld: v is a long long whatever the caller had (a %d
+ * here would read the wrong word of a 64-bit variadic argument on 32-bit Arm
+ * and RV32, where it travels in an aligned pair of registers or words) */
 static void tracef(const char *fmt, long long v) {
   trace_len += (size_t)snprintf(trace + trace_len, sizeof trace - trace_len, fmt, v);
   CHECK(trace_len < sizeof trace);

@@ -106,6 +106,19 @@ static const char *const FPCTL_NAMES[] = {"frm"};
 static uint64_t FPCTL_MASK[] = {0x7};
 #define N_FPCTL 1
 #define ENTRY_SP_MOD16 0 /* psABI: sp 128-bit aligned on procedure entry */
+#elif defined(__riscv) && __riscv_xlen == 32 && defined(__riscv_float_abi_double)
+#define ISA "riscv32"
+/* RISC-V psABI, Integer Register Convention: s0-s11 preserved (32-bit under ilp32d) */
+static const char *const GPR_NAMES[] = {"s0", "s1", "s2", "s3", "s4", "s5",
+                                        "s6", "s7", "s8", "s9", "s10", "s11"};
+/* Floating-point Register Convention (ilp32d, FLEN = 64): fs0-fs11 preserved, all 64 bits */
+static const char *const FPR_NAMES[] = {"fs0", "fs1", "fs2", "fs3", "fs4",  "fs5",
+                                        "fs6", "fs7", "fs8", "fs9", "fs10", "fs11"};
+#define N_FPR 12
+static const char *const FPCTL_NAMES[] = {"frm"};
+static uint64_t FPCTL_MASK[] = {0x7};
+#define N_FPCTL 1
+#define ENTRY_SP_MOD16 0 /* psABI: sp 128-bit aligned on procedure entry, ILP32 too */
 #elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
 #define ISA "ppc64le"
 /* ELFv2 2.2.1.1: r2 (TOC) and r14-r31 nonvolatile (r13 thread pointer: not checked) */
@@ -338,7 +351,7 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
   uint64_t seed = mix64(((uint64_t)S.phase << 56) ^ ((uint64_t)side << 48) ^ (uint64_t)iter);
   memset(in, 0, sizeof *in);
   for (unsigned i = 0; i < N_GPR; i++) in->gpr[i] = mix64(seed + 0x100 + i);
-#if defined(__i386__) || defined(__arm__)
+#if defined(__i386__) || defined(__arm__) || (defined(__riscv) && __riscv_xlen == 32)
   for (unsigned i = 0; i < N_GPR; i++) in->gpr[i] &= 0xffffffffu; /* 32-bit registers */
 #endif
   for (int i = 0; i < N_FPR; i++) in->fpr[i] = mix64(seed + 0x200 + i);

@@ -94,6 +94,11 @@
  *          its rounding mode frm (fflags deliberately not checked);
  *          "the stack pointer shall be aligned to a 128-bit boundary upon
  *          procedure entry".
+ *  RV32    the same psABI chapters for ilp32d: s0-s11 are 32 bits wide;
+ *          fs0-fs11 are preserved because FLEN (64, the D extension) is at
+ *          least the ABI's FP width (64 under ilp32d), so all 64 bits of each
+ *          are checked, not only a float's 32; frm as above; the 128-bit
+ *          stack alignment holds for ILP32 too.
  */
 #ifndef REGCHECK_H
 #define REGCHECK_H
