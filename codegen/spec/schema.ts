@@ -17,7 +17,7 @@
 type Range<N extends number, Acc extends number[] = []> = Acc['length'] extends N ? Acc[number] : Range<N, [...Acc, Acc['length']]>;
 
 /** Instruction sets the schema can describe (an ISA emitter may or may not exist yet). */
-export type Isa = 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'arm' | 'i386' | 'mips64el';
+export type Isa = 'x86_64' | 'aarch64' | 'riscv64' | 'riscv32' | 'ppc64le' | 's390x' | 'arm' | 'i386' | 'mips64el';
 
 /** Register names per instruction set, as the assembler spells them. */
 export interface IsaRegisters {
@@ -36,6 +36,8 @@ export interface IsaRegisters {
     float: `ft${Range<12>}` | `fs${Range<12>}` | `fa${Range<8>}`;
     control: 'frm' | 'fcsr';
   };
+  /** RV32: the same ABI names as RV64; only the integer registers' width (XLEN) differs */
+  riscv32: IsaRegisters['riscv64'];
   ppc64le: {
     /** cr: the condition register, kept in a general (doubleword) slot; only its non-volatile fields are restored */
     general: `r${Range<32>}` | 'lr' | 'cr';
@@ -85,7 +87,7 @@ export type Hardening<I extends Isa> = I extends 'x86_64' | 'i386'
   ? { kind: 'x86-ibt' } | { kind: 'x86-shstk' }
   : I extends 'aarch64'
     ? { kind: 'aarch64-bti' } | { kind: 'aarch64-pac'; key: 'a' | 'b' }
-    : I extends 'riscv64'
+    : I extends 'riscv64' | 'riscv32'
       ? { kind: 'riscv-zicfilp' } | { kind: 'riscv-zicfiss' }
       : never;
 

@@ -24,8 +24,8 @@ const HARDENING_ISA: Record<string, Isa[]> = {
   'x86-shstk': ['x86_64', 'i386'],
   'aarch64-bti': ['aarch64'],
   'aarch64-pac': ['aarch64'],
-  'riscv-zicfilp': ['riscv64'],
-  'riscv-zicfiss': ['riscv64'],
+  'riscv-zicfilp': ['riscv64', 'riscv32'],
+  'riscv-zicfiss': ['riscv64', 'riscv32'],
 };
 
 export function validateSpec(spec: AbiSpec): SpecProblem[] {

@@ -9,12 +9,16 @@
 #include "context_aarch64_aapcs64.h"
 #elif defined(__aarch64__) && defined(__APPLE__)
 #include "context_aarch64_apple.h"
+#elif defined(__arm__) && defined(__ARM_PCS_VFP) && defined(__ARM_ARCH_ISA_ARM) && defined(__ELF__)
+#include "context_armhf_aapcs_vfp.h"
 #elif defined(__i386__) && defined(__ELF__)
 #include "context_i386_sysv.h"
 #elif defined(__mips__) && defined(_MIPS_SIM) && _MIPS_SIM == _ABI64 && defined(__MIPSEL__)
 #include "context_mips64el_n64.h"
 #elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
 #include "context_ppc64le_elfv2.h"
+#elif defined(__riscv) && __riscv_xlen == 32 && defined(__riscv_float_abi_double)
+#include "context_riscv32_ilp32d.h"
 #elif defined(__riscv) && __riscv_xlen == 64 && defined(__riscv_float_abi_double)
 #include "context_riscv64_lp64d.h"
 #elif defined(__s390x__)
@@ -24,7 +28,7 @@
 #elif defined(__x86_64__) && defined(_WIN64)
 #include "context_x86_64_win64.h"
 #else
-#error "switchyard: no context switcher was generated for this target (generated: aarch64-aapcs64, aarch64-apple, i386-sysv, mips64el-n64, ppc64le-elfv2, riscv64-lp64d, s390x-elf, x86_64-sysv, x86_64-win64)"
+#error "switchyard: no context switcher was generated for this target (generated: aarch64-aapcs64, aarch64-apple, armhf-aapcs-vfp, i386-sysv, mips64el-n64, ppc64le-elfv2, riscv32-ilp32d, riscv64-lp64d, s390x-elf, x86_64-sysv, x86_64-win64)"
 #endif
 
 #endif /* SWITCHYARD_GEN_CONTEXT_ABI_H */

@@ -63,6 +63,24 @@ export const layouts: Readonly<Record<string, AbiLayout>> = {
       makecontext: "context_make_aarch64_apple.c"
     }
   },
+  "armhf-aapcs-vfp": {
+    id: "armhf-aapcs-vfp",
+    isa: "arm",
+    title: "Arm AAPCS32, VFP hard float (armhf, ELF)",
+    objectFormat: "elf",
+    frameSize: 104,
+    returnAddressBytesOnStack: 0,
+    stackAlignment: 8,
+    entryRegister: "r4",
+    calleeSaved: ["r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15", "fpscr"],
+    hardening: [],
+    slots: [{ kind: "general", name: "r4", offset: 0, bytes: 4 }, { kind: "general", name: "r5", offset: 4, bytes: 4 }, { kind: "general", name: "r6", offset: 8, bytes: 4 }, { kind: "general", name: "r7", offset: 12, bytes: 4 }, { kind: "general", name: "r8", offset: 16, bytes: 4 }, { kind: "general", name: "r9", offset: 20, bytes: 4 }, { kind: "general", name: "r10", offset: 24, bytes: 4 }, { kind: "general", name: "r11", offset: 28, bytes: 4 }, { kind: "general", name: "lr", offset: 32, bytes: 4 }, { kind: "control", name: "fpscr", offset: 36, bytes: 4 }, { kind: "float", name: "d8", offset: 40, bytes: 8 }, { kind: "float", name: "d9", offset: 48, bytes: 8 }, { kind: "float", name: "d10", offset: 56, bytes: 8 }, { kind: "float", name: "d11", offset: 64, bytes: 8 }, { kind: "float", name: "d12", offset: 72, bytes: 8 }, { kind: "float", name: "d13", offset: 80, bytes: 8 }, { kind: "float", name: "d14", offset: 88, bytes: 8 }, { kind: "float", name: "d15", offset: 96, bytes: 8 }],
+    files: {
+      assembly: "context_armhf_aapcs_vfp.S",
+      header: "context_armhf_aapcs_vfp.h",
+      makecontext: "context_make_armhf_aapcs_vfp.c"
+    }
+  },
   "i386-sysv": {
     id: "i386-sysv",
     isa: "i386",
@@ -115,6 +133,24 @@ export const layouts: Readonly<Record<string, AbiLayout>> = {
       assembly: "context_ppc64le_elfv2.S",
       header: "context_ppc64le_elfv2.h",
       makecontext: "context_make_ppc64le_elfv2.c"
+    }
+  },
+  "riscv32-ilp32d": {
+    id: "riscv32-ilp32d",
+    isa: "riscv32",
+    title: "RISC-V 32 ILP32D (ELF)",
+    objectFormat: "elf",
+    frameSize: 160,
+    returnAddressBytesOnStack: 0,
+    stackAlignment: 16,
+    entryRegister: "s1",
+    calleeSaved: ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "fs0", "fs1", "fs2", "fs3", "fs4", "fs5", "fs6", "fs7", "fs8", "fs9", "fs10", "fs11", "frm"],
+    hardening: [],
+    slots: [{ kind: "general", name: "ra", offset: 0, bytes: 4 }, { kind: "general", name: "s0", offset: 4, bytes: 4 }, { kind: "general", name: "s1", offset: 8, bytes: 4 }, { kind: "general", name: "s2", offset: 12, bytes: 4 }, { kind: "general", name: "s3", offset: 16, bytes: 4 }, { kind: "general", name: "s4", offset: 20, bytes: 4 }, { kind: "general", name: "s5", offset: 24, bytes: 4 }, { kind: "general", name: "s6", offset: 28, bytes: 4 }, { kind: "general", name: "s7", offset: 32, bytes: 4 }, { kind: "general", name: "s8", offset: 36, bytes: 4 }, { kind: "general", name: "s9", offset: 40, bytes: 4 }, { kind: "general", name: "s10", offset: 44, bytes: 4 }, { kind: "general", name: "s11", offset: 48, bytes: 4 }, { kind: "control", name: "frm", offset: 52, bytes: 4 }, { kind: "float", name: "fs0", offset: 56, bytes: 8 }, { kind: "float", name: "fs1", offset: 64, bytes: 8 }, { kind: "float", name: "fs2", offset: 72, bytes: 8 }, { kind: "float", name: "fs3", offset: 80, bytes: 8 }, { kind: "float", name: "fs4", offset: 88, bytes: 8 }, { kind: "float", name: "fs5", offset: 96, bytes: 8 }, { kind: "float", name: "fs6", offset: 104, bytes: 8 }, { kind: "float", name: "fs7", offset: 112, bytes: 8 }, { kind: "float", name: "fs8", offset: 120, bytes: 8 }, { kind: "float", name: "fs9", offset: 128, bytes: 8 }, { kind: "float", name: "fs10", offset: 136, bytes: 8 }, { kind: "float", name: "fs11", offset: 144, bytes: 8 }, { kind: "padding", name: "padding", offset: 152, bytes: 8 }],
+    files: {
+      assembly: "context_riscv32_ilp32d.S",
+      header: "context_riscv32_ilp32d.h",
+      makecontext: "context_make_riscv32_ilp32d.c"
     }
   },
   "riscv64-lp64d": {

@@ -7,12 +7,13 @@ describe('switchyard CLI', () => {
     const r = cli(['gen', '--check', '--out', 'native/gen', '--layout-module']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/29 generated files in native\/gen match the specs/);
+    expect(r.stdout).toMatch(/35 generated files in native\/gen match the specs/);
   });
 
   test('abis lists every spec with its ISA and format', () => {
     const r = cli(['abis', '--json']);
     expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(11);
     expect(JSON.parse(r.stdout)).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ id: 'x86_64-sysv', isa: 'x86_64', objectFormat: 'elf' }),
@@ -22,6 +23,8 @@ describe('switchyard CLI', () => {
         expect.objectContaining({ id: 'i386-sysv', isa: 'i386', objectFormat: 'elf' }),
         expect.objectContaining({ id: 'mips64el-n64', isa: 'mips64el', objectFormat: 'elf' }),
         expect.objectContaining({ id: 'x86_64-win64', isa: 'x86_64', objectFormat: 'coff' }),
+        expect.objectContaining({ id: 'armhf-aapcs-vfp', isa: 'arm', objectFormat: 'elf' }),
+        expect.objectContaining({ id: 'riscv32-ilp32d', isa: 'riscv32', objectFormat: 'elf' }),
       ]),
     );
     expect(cli(['abis']).stdout).toMatch(/^ABI\s+ISA\s+format\s+frame\s+hardening\s+emitter\n/);
@@ -43,6 +46,8 @@ describe('switchyard CLI', () => {
     ['i386-sysv', 'i386_sysv', 'x86-ibt', 'elf'],
     ['mips64el-n64', 'mips64el_n64', '-', 'elf'],
     ['x86_64-win64', 'x86_64_win64', '-', 'coff'],
+    ['armhf-aapcs-vfp', 'armhf_aapcs_vfp', '-', 'elf'],
+    ['riscv32-ilp32d', 'riscv32_ilp32d', '-', 'elf'],
   ])('gen --abi %s writes its three files and the selector, matching native/gen', (abi, stem, hardening, format) => {
     const out = tempDir(`gen-${stem}`);
     const r = cli(['gen', '--abi', abi, '--out', out]);

@@ -44,9 +44,10 @@ function accesses(isa: string, text: string): { stores: Access[]; loads: Access[
         const list = m[1] === 'stp' ? stores : loads;
         list.push({ register: m[2], offset: +m[4] }, { register: m[3], offset: +m[4] + 8 });
       } else if ((m = line.match(/^(str|ldr) (\w+), \[sp, #(\d+)\]$/))) (m[1] === 'str' ? stores : loads).push({ register: m[2], offset: +m[3] });
-    } else if (isa === 'riscv64') {
-      if ((m = line.match(/^f?sd (\w+), (\d+)\(sp\)$/))) stores.push({ register: m[1], offset: +m[2] });
-      else if ((m = line.match(/^f?ld (\w+), (\d+)\(sp\)$/))) loads.push({ register: m[1], offset: +m[2] });
+    } else if (isa === 'riscv64' || isa === 'riscv32') {
+      // RV64 moves integers with sd/ld, RV32 with sw/lw; FP registers always with fsd/fld (FLEN = 64)
+      if ((m = line.match(/^(?:f?sd|sw) (\w+), (\d+)\(sp\)$/))) stores.push({ register: m[1], offset: +m[2] });
+      else if ((m = line.match(/^(?:f?ld|lw) (\w+), (\d+)\(sp\)$/))) loads.push({ register: m[1], offset: +m[2] });
     } else if (isa === 's390x') {
       if ((m = line.match(/^(stmg|lmg) %r(\d+), %r(\d+), (\d+)\(%r15\)$/))) {
         for (let r = +m[2]; r <= +m[3]; r++) (m[1] === 'stmg' ? stores : loads).push({ register: `r${r}`, offset: +m[4] + 8 * (r - +m[2]) });
@@ -59,6 +60,39 @@ function accesses(isa: string, text: string): { stores: Access[]; loads: Access[
   if (isa === 'ppc64le') return ppcAccesses(text);
   if (isa === 'i386') return i386Accesses(text);
   if (isa === 'mips64el') return mipsAccesses(text);
+  if (isa === 'arm') return armAccesses(text);
+  return { stores, loads };
+}
+
+/**
+ * Arm: stm/ldm and vstm/vldm move a register list at sp or at r12 = sp + N
+ * (words for core registers, doublewords for d registers); FPSCR goes
+ * through a core register (vmrs before its store; its load is merged and
+ * written back with vmsr after).
+ */
+function armAccesses(text: string): { stores: Access[]; loads: Access[] } {
+  const stores: Access[] = [];
+  const loads: Access[] = [];
+  const bases = new Map<string, number>([['sp', 0]]);
+  const fromFpscr = new Set<string>();
+  const writesFpscr = /^vmsr(ne)? fpscr, r\d+$/m.test(text.replace(/[ \t]*\/\*.*\*\//g, '').replace(/^\s+/gm, ''));
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\/\*.*\*\//, '').trim();
+    let m: RegExpMatchArray | null;
+    if ((m = line.match(/^add (r\d+), sp, #(\d+)$/))) bases.set(m[1], +m[2]);
+    else if ((m = line.match(/^vmrs (r\d+), fpscr$/))) fromFpscr.add(m[1]);
+    else if ((m = line.match(/^(v?)(stm|ldm) (\w+), \{([^}]*)\}$/))) {
+      const at = bases.get(m[3]);
+      if (at === undefined) continue;
+      const size = m[1] ? 8 : 4;
+      m[4].split(/,\s*/).forEach((register, i) => (m![2] === 'stm' ? stores : loads).push({ register, offset: at + size * i }));
+    } else if ((m = line.match(/^v?str (\w+), \[sp, #(\d+)\]$/))) {
+      stores.push({ register: fromFpscr.delete(m[1]) ? 'fpscr' : m[1], offset: +m[2] });
+    } else if ((m = line.match(/^v?ldr (\w+), \[sp, #(\d+)\]$/))) {
+      // a scratch register loaded from the frame only feeds the FPSCR write-back
+      loads.push({ register: /^r(0|1|2|3|12)$/.test(m[1]) && writesFpscr ? 'fpscr' : m[1], offset: +m[2] });
+    }
+  }
   return { stores, loads };
 }
 
@@ -151,7 +185,7 @@ function ppcAccesses(text: string): { stores: Access[]; loads: Access[] } {
 
 /** control registers go through a temporary: map the temporary's access back to the control register */
 function resolveControl(isa: string, text: string, list: Access[], spec: AbiSpec): Access[] {
-  if (isa === 'x86_64' || isa === 'ppc64le' || isa === 's390x' || isa === 'i386' || isa === 'mips64el') return list;
+  if (isa === 'x86_64' || isa === 'ppc64le' || isa === 's390x' || isa === 'i386' || isa === 'mips64el' || isa === 'arm') return list;
   return list.map((a) => {
     const slot = spec.frame.slots.find((s) => s.kind === 'control' && s.offset === a.offset);
     const moved = slot && slot.kind === 'control' && new RegExp(`(mrs|msr) ${a.register}, ${slot.register}|${slot.register}, ${a.register}|(frrm|fsrm|frcsr|fscsr) ${a.register}`).test(text);
@@ -192,19 +226,23 @@ describe.each(specIds)('generated switcher for %s', (id) => {
       x86_64: `subq $${size}, %rsp`,
       aarch64: `sub sp, sp, #${size}`,
       riscv64: `addi sp, sp, -${size}`,
+      riscv32: `addi sp, sp, -${size}`,
       ppc64le: `addi %r1, %r1, -${size}`,
       s390x: `aghi %r15, -${size}`,
       i386: `subl $${size}, %esp`,
       mips64el: `daddiu $sp, $sp, -${size}`,
+      arm: `sub sp, sp, #${size}`,
     }[spec.isa as 'x86_64'];
     const free = {
       x86_64: `addq $${size}, %rsp`,
       aarch64: `add sp, sp, #${size}`,
       riscv64: `addi sp, sp, ${size}`,
+      riscv32: `addi sp, sp, ${size}`,
       ppc64le: `addi %r1, %r1, ${size}`,
       s390x: `aghi %r15, ${size}`,
       i386: `addl $${size}, %esp`,
       mips64el: `daddiu $sp, $sp, ${size}`,
+      arm: `add sp, sp, #${size}`,
     }[spec.isa as 'x86_64'];
     expect(body).toContain(alloc);
     expect(body).toContain(free);
@@ -217,7 +255,7 @@ describe.each(specIds)('generated switcher for %s', (id) => {
 
   test('ends unwinding at the trampoline and marks the stack non-executable', () => {
     const trampoline = functionBody(asm, `${prefix}sy_context_trampoline`);
-    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra', ppc64le: 'lr', s390x: '%r14', i386: '%eip', mips64el: '$ra' }[spec.isa as 'x86_64'];
+    const ra = { x86_64: '%rip', aarch64: 'x30', riscv64: 'ra', riscv32: 'ra', ppc64le: 'lr', s390x: '%r14', i386: '%eip', mips64el: '$ra', arm: 'lr' }[spec.isa as 'x86_64'];
     if (spec.objectFormat.kind === 'coff') {
       // Windows: the unwind codes put a (null) return address 40 bytes above the 32-byte home area's bottom
       expect(trampoline).toMatch(/subq \$32, %rsp[^\n]*\n\t\.seh_stackalloc 40[^\n]*\n\t\.seh_endprologue/);
@@ -225,9 +263,19 @@ describe.each(specIds)('generated switcher for %s', (id) => {
     } else expect(trampoline).toContain(`.cfi_undefined ${ra}`);
     // Power calls through the global entry point: r12 = entry, then bctrl
     // MIPS calls through t9 = entry (the PIC convention), so entry can derive its gp from it
-    expect(trampoline).toMatch(new RegExp(`(call \\*%|blr |jalr |mr %r12, %|basr %r14, %|move \\$t9, \\$)${spec.entryRegister}\\b`));
+    // Arm calls with blx, which enters a Thumb entry function (bit 0 set) in Thumb state
+    expect(trampoline).toMatch(new RegExp(`(call \\*%|blr |jalr |mr %r12, %|basr %r14, %|move \\$t9, \\$|blx )${spec.entryRegister}\\b`));
     if (spec.isa === 'ppc64le') expect(trampoline).toMatch(/mr %r12, %r\d+[^\n]*\n\tmtctr %r12[^\n]*\n\tbctrl/);
     if (spec.isa === 'mips64el') expect(trampoline).toMatch(/move \$t9, \$s0[^\n]*\n\tjalr \$t9/);
+    if (spec.isa === 'arm') {
+      // interworking returns, EHABI entries that stop C++ unwinding, and no d16-d31 (VFPv3-D16 has none)
+      expect(body).toMatch(/\n\tbx lr\b/);
+      expect(asm).not.toMatch(/\b(mov pc|ldm[^\n]*\bpc\b)/);
+      for (const fn of ['sy_switch', 'sy_context_trampoline']) {
+        expect(asm).toMatch(new RegExp(`\\n${fn}:\\n\\t\\.fnstart\\n\\t\\.cfi_startproc\\n[\\s\\S]*?\\.cfi_endproc\\n\\t\\.cantunwind.*\\n\\t\\.fnend\\n\\t\\.size ${fn},`));
+      }
+      expect(asm.replace(/\/\*[\s\S]*?\*\//g, '')).not.toMatch(/\bd(1[6-9]|2\d|3[01])\b/);
+    }
     expect(trampoline).toContain(`${prefix}sy_context_entry_returned`);
     if (spec.objectFormat.kind === 'elf') expect(asm).toContain('.section .note.GNU-stack, "", %progbits');
     else if (spec.objectFormat.kind === 'coff') expect(asm).not.toMatch(/\.note|\.hidden|\.type \w+, %function/);
@@ -292,4 +340,37 @@ describe.each(specIds)('generated switcher for %s', (id) => {
       }
     });
   }
+});
+
+describe('RISC-V: one emitter, two register widths', () => {
+  const insns = (id: string) => {
+    const { spec, source } = loadedSpec(id);
+    const plan = planSwitch(spec);
+    const body = functionBody(emitAssembly(plan, source), 'sy_switch');
+    const mnemonics = body.split('\n').map((l) => l.replace(/\/\*.*\*\//, '').trim()).filter((l) => /^[a-z]/.test(l) && !l.startsWith('.'));
+    return { spec, plan, mnemonics };
+  };
+
+  test('riscv32-ilp32d moves integers and sp with sw/lw and the callee-saved doubles whole with fsd/fld', () => {
+    const { mnemonics, plan } = insns('riscv32-ilp32d');
+    expect(mnemonics.filter((l) => /^(sd|ld) /.test(l))).toEqual([]);
+    for (const r of ['ra', 's0', 's11']) {
+      expect(mnemonics).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^sw ${r}, \\d+\\(sp\\)$`)), expect.stringMatching(new RegExp(`^lw ${r}, \\d+\\(sp\\)$`))]));
+    }
+    expect(mnemonics.filter((l) => /^fsd fs\d+,/.test(l))).toHaveLength(12);
+    expect(mnemonics.filter((l) => /^fld fs\d+,/.test(l))).toHaveLength(12);
+    expect(mnemonics).toContain('sw sp, 0(a0)');
+    expect(mnemonics).toContain('lw sp, 0(a1)');
+    // frm goes through an XLEN register into its 4-byte slot; the C side reads it into a 32-bit integer
+    expect(mnemonics.join('\n')).toMatch(/frrm (t\d)\nsw \1, 52\(sp\)/);
+    expect(mnemonics.join('\n')).toMatch(/lw (t\d), 52\(sp\)\nfsrm \1/);
+    expect(emitMakecontext(plan, loadedSpec('riscv32-ilp32d').source)).toContain('{ uint32_t v; __asm__ volatile("frrm %0" : "=r"(v)); frame->frm = v; }');
+  });
+
+  test('riscv64-lp64d keeps doubleword moves (no word-sized access in its switch)', () => {
+    const { mnemonics, plan } = insns('riscv64-lp64d');
+    expect(mnemonics.filter((l) => /^(sw|lw) /.test(l))).toEqual([]);
+    expect(mnemonics).toContain('sd sp, 0(a0)');
+    expect(emitMakecontext(plan, loadedSpec('riscv64-lp64d').source)).toContain('{ uint64_t v; __asm__ volatile("frrm %0" : "=r"(v)); frame->frm = v; }');
+  });
 });

@@ -5,6 +5,13 @@
  * `<triple>-gcc`, statically linked, under qemu-user. Every native test
  * (switcher harness, runtime tests) goes through here so that adding a
  * target is one entry in ISAS.
+ *
+ * riscv32 has no C library on this machine kind (Debian ships none for
+ * RV32): its programs are built freestanding with Debian's riscv64 cross gcc
+ * (GCC's RISC-V back end emits RV32 code given -march=rv32... -mabi=ilp32d)
+ * and linked with the test shim in test/native/freestanding/libc (entry point,
+ * TLS set-up, raw Linux system calls, printf, a static malloc arena, the
+ * 64-bit divisions libgcc would supply).
  */
 import { execFileSync, spawnSync, SpawnSyncReturns } from 'child_process';
 import * as fs from 'fs';
@@ -16,12 +23,16 @@ export const GEN_DIR = path.join(ROOT, 'native', 'gen');
 export const INCLUDE_DIR = path.join(ROOT, 'native', 'include');
 /** outside build/, which node-gyp rebuild deletes wholesale */
 export const BUILD_DIR = path.join(ROOT, 'build-test');
+/** the freestanding C library stand-in that riscv32 programs link (see above) */
+export const FREESTANDING_DIR = path.join(ROOT, 'test', 'native', 'freestanding', 'libc');
 
 export interface Target {
   /** the name used in file names and test titles */
-  name: 'x86_64' | 'aarch64' | 'riscv64' | 'ppc64le' | 's390x' | 'i386' | 'mips64el' | 'win64';
+  name: 'x86_64' | 'aarch64' | 'riscv64' | 'riscv32' | 'ppc64le' | 's390x' | 'i386' | 'mips64el' | 'armhf' | 'armhf-arm' | 'win64';
   /** the ABI spec id whose generated switcher this target links */
   abi: string;
+  /** stem of the per-ISA test assembly (regcheck_<asm>.S): armhf's Thumb and ARM builds share one */
+  asm: string;
   cc: string;
   /** extra compiler flags for every build on this target */
   flags: string[];
@@ -29,12 +40,16 @@ export interface Target {
   runner: string[];
   /** runs under wine: runBinary gives it the session's quiet, private WINEPREFIX (see wineEnv) */
   wine?: true;
+  /** built without a C library: every program also links these sources (the shim's libc stand-in) */
+  support?: string[];
 }
 
 /** what each target is, wherever it runs */
 interface Isa {
   name: Target['name'];
   abi: string;
+  /** regcheck_<asm>.S, when not named after the target */
+  asm?: string;
   /** the Debian cross toolchain prefix and the qemu-user binary for it */
   triple: string;
   qemu: string;
@@ -43,6 +58,8 @@ interface Isa {
   flags: string[];
   /** options for the qemu-user runner (e.g. -cpu) */
   qemuArgs?: string[];
+  /** no C library for this target here: build freestanding against the test shim */
+  freestanding?: true;
 }
 
 const ISAS: Isa[] = [
@@ -56,6 +73,16 @@ const ISAS: Isa[] = [
     flags: ['-mbranch-protection=standard'],
   },
   { name: 'riscv64', abi: 'riscv64-lp64d', triple: 'riscv64-linux-gnu', qemu: 'qemu-riscv64-static', nodeArch: 'riscv64', flags: [] },
+  // RV32 with D (rv32imafdc, ilp32d), compiled by the riscv64 cross gcc; nodeArch: Node has no riscv32 build, so never the host
+  {
+    name: 'riscv32',
+    abi: 'riscv32-ilp32d',
+    triple: 'riscv64-linux-gnu',
+    qemu: 'qemu-riscv32-static',
+    nodeArch: 'riscv32',
+    flags: ['-march=rv32imafdc', '-mabi=ilp32d'],
+    freestanding: true,
+  },
   { name: 'ppc64le', abi: 'ppc64le-elfv2', triple: 'powerpc64le-linux-gnu', qemu: 'qemu-ppc64le-static', nodeArch: 'ppc64', flags: [] },
   { name: 's390x', abi: 's390x-elf', triple: 's390x-linux-gnu', qemu: 'qemu-s390x-static', nodeArch: 's390x', flags: [] },
   // Debian's i686 baseline: x87 math, no SSE (the SSE build of the harness adds -msse2)
@@ -70,6 +97,10 @@ const ISAS: Isa[] = [
     nodeArch: 'mips64el',
     flags: [],
   },
+  // armhf twice: Thumb-2 (the compiler's default, stated) and ARM code; the switcher is the same
+  // ARM-code object in both, so every call into it and every return from it interworks in one of them
+  { name: 'armhf', abi: 'armhf-aapcs-vfp', triple: 'arm-linux-gnueabihf', qemu: 'qemu-arm-static', nodeArch: 'arm', flags: ['-mthumb'] },
+  { name: 'armhf-arm', abi: 'armhf-aapcs-vfp', asm: 'armhf', triple: 'arm-linux-gnueabihf', qemu: 'qemu-arm-static', nodeArch: 'arm', flags: ['-marm'] },
 ];
 
 /**
@@ -86,8 +117,37 @@ export const HOST_ARCH: string = require('../../scripts/targets').hostArch();
  * sysroot), and runs under qemu-user.
  */
 function targetFor(isa: Isa): Target {
-  if (isa.nodeArch === HOST_ARCH) return { name: isa.name, abi: isa.abi, cc: 'gcc', flags: [...isa.flags], runner: [] };
-  return { name: isa.name, abi: isa.abi, cc: `${isa.triple}-gcc`, flags: ['-static', ...isa.flags], runner: [isa.qemu, ...(isa.qemuArgs ?? [])] };
+  const asm = isa.asm ?? isa.name;
+  if (isa.nodeArch === HOST_ARCH) return { name: isa.name, abi: isa.abi, asm, cc: 'gcc', flags: [...isa.flags], runner: [] };
+  const cc = `${isa.triple}-gcc`;
+  const runner = [isa.qemu, ...(isa.qemuArgs ?? [])];
+  if (isa.freestanding) return { name: isa.name, abi: isa.abi, asm, cc, flags: [...isa.flags, ...freestandingFlags(cc)], runner, support: freestandingSources() };
+  return { name: isa.name, abi: isa.abi, asm, cc, flags: ['-static', ...isa.flags], runner };
+}
+
+/**
+ * Flags of a freestanding build: no system headers or start files (the
+ * riscv64 cross gcc's own would be for RV64 glibc), only the compiler's
+ * headers (stddef, stdint, stdarg) and the shim's; --no-relax because no
+ * start file sets gp, which linker relaxation would address data through;
+ * no loop-to-memcpy rewriting, which would turn the shim's memcpy into a
+ * call to itself.
+ */
+function freestandingFlags(cc: string): string[] {
+  const r = spawnSync(cc, ['-print-file-name=include'], { encoding: 'utf8' });
+  const compilerInclude = r.status === 0 ? r.stdout.trim() : 'include';
+  return [
+    '-static', '-nostdlib', '-nostdinc', '-ffreestanding', '-fno-tree-loop-distribute-patterns',
+    '-isystem', compilerInclude, '-isystem', path.join(FREESTANDING_DIR, 'include'), '-Wl,--no-relax',
+  ];
+}
+
+function freestandingSources(): string[] {
+  return fs
+    .readdirSync(FREESTANDING_DIR)
+    .filter((f) => f.endsWith('.c') || f.endsWith('.S'))
+    .sort()
+    .map((f) => path.join(FREESTANDING_DIR, f));
 }
 
 /** the Linux targets: every native test (switcher harness, C runtime) runs on each */
@@ -101,6 +161,7 @@ export const TARGETS: Target[] = ISAS.map(targetFor);
 export const WIN64: Target = {
   name: 'win64',
   abi: 'x86_64-win64',
+  asm: 'win64',
   cc: 'x86_64-w64-mingw32-gcc',
   flags: ['-static'],
   runner: [wineLoader()],
@@ -223,7 +284,7 @@ export function buildC(t: Target, opts: BuildOptions): string {
   fs.mkdirSync(dir, { recursive: true });
   const out = path.join(dir, opts.out);
   const includes = [INCLUDE_DIR, GEN_DIR, ...(opts.includes ?? [])].map((i) => `-I${i}`);
-  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, '-o', out];
+  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, ...(t.support ?? []), '-o', out];
   try {
     execFileSync(t.cc, args, { stdio: 'pipe' });
   } catch (e) {
@@ -255,7 +316,7 @@ export function buildCCapture(t: Target, opts: BuildOptions): CapturedBuild {
   fs.mkdirSync(dir, { recursive: true });
   const out = path.join(dir, opts.out);
   const includes = [INCLUDE_DIR, GEN_DIR, ...(opts.includes ?? [])].map((i) => `-I${i}`);
-  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, '-o', out];
+  const args = ['-std=gnu11', '-O2', '-g', '-Wall', '-Wextra', '-Werror', ...t.flags, ...includes, ...(opts.flags ?? []), ...opts.sources, ...(t.support ?? []), '-o', out];
   const r = spawnSync(t.cc, args, { encoding: 'utf8' });
   const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
   if (r.status !== 0) throw new Error(`${t.cc} ${args.join(' ')}\n${output}`);

@@ -8,6 +8,7 @@ import type { SwitchPlan } from '../isa/isa-emitter';
 import { emitterFor, generatedFileNames, provenance } from '../plan';
 import { returnAddressBytesOnStack, slotBytes } from '../validate';
 import { objectSyntax } from './object-format';
+import type { FunctionSymbol } from './object-format';
 
 export const SWITCH = 'sy_switch';
 export const TRAMPOLINE = 'sy_context_trampoline';
@@ -75,9 +76,26 @@ export function emitAssembly(plan: SwitchPlan, source: string): string {
   syntax.text(w);
   w.blank();
 
+  /**
+   * One pair of hooks frames each function's unwind description: the object
+   * format's (CFI .cfi_startproc/.cfi_endproc, or COFF's .seh_proc/.seh_endproc)
+   * nested inside the ISA's own tables where it has them (Arm EHABI's
+   * .fnstart ... .cantunwind/.fnend).
+   */
+  const openFunction = (f: FunctionSymbol): void => {
+    syntax.functionStart(w, f);
+    isa.functionUnwindStart?.(w);
+    syntax.unwindStart(w, f);
+  };
+  const closeFunction = (f: FunctionSymbol): void => {
+    syntax.unwindEnd(w);
+    isa.functionUnwindEnd?.(w);
+    syntax.functionEnd(w, f);
+    w.blank();
+  };
+
   const sw = { symbol: plan.symbol(SWITCH), hidden: false, alignLog2: isa.functionAlignLog2 };
-  syntax.functionStart(w, sw);
-  syntax.unwindStart(w, sw);
+  openFunction(sw);
   isa.switchEntry(plan, w);
   isa.allocateFrame(plan, w);
   w.note('save this context');
@@ -89,17 +107,12 @@ export function emitAssembly(plan: SwitchPlan, source: string): string {
   isa.freeFrame(plan, w);
   isa.passValue(plan, w);
   isa.resume(plan, w);
-  syntax.unwindEnd(w);
-  syntax.functionEnd(w, sw);
-  w.blank();
+  closeFunction(sw);
 
   const tr = { symbol: plan.symbol(TRAMPOLINE), hidden: true, alignLog2: isa.functionAlignLog2 };
-  syntax.functionStart(w, tr);
-  syntax.unwindStart(w, tr);
+  openFunction(tr);
   isa.trampoline(plan, w, plan.symbol(ENTRY_RETURNED));
-  syntax.unwindEnd(w);
-  syntax.functionEnd(w, tr);
-  w.blank();
+  closeFunction(tr);
 
   if (plan.spec.objectFormat.kind === 'elf') {
     isa.propertyNote(plan, w);

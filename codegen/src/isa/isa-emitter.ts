@@ -37,6 +37,9 @@ export interface IsaEmitter {
   functionAlignLog2: number;
   /** file-level directives before the first function (e.g. Power's `.abiversion`), if any */
   preamble?(plan: SwitchPlan, w: AsmWriter): void;
+  /** directives around the object format's unwind description of each function (Arm EHABI's .fnstart before it, .cantunwind .fnend after it), if any */
+  functionUnwindStart?(w: AsmWriter): void;
+  functionUnwindEnd?(w: AsmWriter): void;
   /** lines for the header comment: the ISA-specific rules this emitter follows */
   rules(plan: SwitchPlan): string[];
   /** first instructions of sy_switch: landing pads, return-address signing, loading stacked arguments */

@@ -1,7 +1,9 @@
 /**
  * The runtime's behaviour on every target: the scenario tests
  * (runtime_test.c) and the randomized model check (model_test.c), natively
- * on x86-64 and under qemu for AArch64 and RISC-V.
+ * on the machine's own ISA and under qemu for the others; on riscv32
+ * freestanding, linked with the test shim (test/native/freestanding) instead
+ * of a C library.
  */
 import { TARGETS, targetAvailable } from '../../helpers/toolchain';
 import { buildProgram, expectSuccess, run, scaleFor } from './harness';

@@ -20,6 +20,9 @@ static void trace_reset(void) {
   trace[0] = 0;
 }
 
+/* fmt takes exactly one %lld: v is a long long whatever the caller had (a %d
+ * here would read the wrong word of a 64-bit variadic argument on 32-bit Arm
+ * and RV32, where it travels in an aligned pair of registers or words) */
 static void tracef(const char *fmt, long long v) {
   trace_len += (size_t)snprintf(trace + trace_len, sizeof trace - trace_len, fmt, v);
   CHECK(trace_len < sizeof trace);
@@ -774,7 +777,7 @@ static void *det_selector(void *arg) {
     sy_select_case cases[2] = {{.chan = d->a, .op = SY_RECV}, {.chan = d->b, .op = SY_RECV}};
     int idx = sy_select(cases, 2, 0);
     CHECK(idx == 0 || idx == 1);
-    tracef("sel%d=", idx);
+    tracef("sel%lld=", idx);
     tracef("%lld ", (long long)cases[idx].value);
   }
   return NULL;
@@ -784,7 +787,7 @@ static void *det_feeder(void *arg) {
   det *d = arg;
   for (int i = 0; i < 3; i++) {
     OK(sy_chan_send(d->who ? d->b : d->a, (sy_value)(d->who * 10 + i)));
-    tracef("f%d ", d->who);
+    tracef("f%lld ", d->who);
     OK(sy_yield(NULL, NULL));
   }
   return NULL;
@@ -797,7 +800,7 @@ static void *det_spawner(void *arg) {
     feeders[i] = *d;
     feeders[i].who = i;
     OK(sy_spawn(sy_sched_current(), det_feeder, &feeders[i], NULL, NULL));
-    tracef("spawn%d ", i);
+    tracef("spawn%lld ", i);
   }
   /* queued behind the feeders: when it first runs, both channels hold a
    * value, so the seed decides which it takes */

@@ -13,7 +13,10 @@ describe.each(TARGETS)('stress and death tests on $name', (t) => {
   let overflowBin = '';
   const overflow = () => (overflowBin ||= buildProgram(t, 'overflow_test'));
 
-  maybe('100,000 coroutines blocked at once, then released and finished', () => {
+  // a freestanding target (riscv32) links the test shim, which reads no numbers (fscanf) and prints no floating point
+  const many = t.support?.length ? test.skip : maybe;
+  const manyTitle = `100,000 coroutines blocked at once, then released and finished${t.support?.length ? ' (skipped on freestanding targets: many_test needs fscanf and %f, which the test shim lacks)' : ''}`;
+  many(manyTitle, () => {
     const bin = buildProgram(t, 'many_test');
     const r = run(t, bin, ['100000'], { SY_TEST_SCALE: scaleFor(t) });
     expectSuccess(r);

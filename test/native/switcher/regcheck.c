@@ -106,6 +106,19 @@ static const char *const FPCTL_NAMES[] = {"frm"};
 static uint64_t FPCTL_MASK[] = {0x7};
 #define N_FPCTL 1
 #define ENTRY_SP_MOD16 0 /* psABI: sp 128-bit aligned on procedure entry */
+#elif defined(__riscv) && __riscv_xlen == 32 && defined(__riscv_float_abi_double)
+#define ISA "riscv32"
+/* RISC-V psABI, Integer Register Convention: s0-s11 preserved (32-bit under ilp32d) */
+static const char *const GPR_NAMES[] = {"s0", "s1", "s2", "s3", "s4", "s5",
+                                        "s6", "s7", "s8", "s9", "s10", "s11"};
+/* Floating-point Register Convention (ilp32d, FLEN = 64): fs0-fs11 preserved, all 64 bits */
+static const char *const FPR_NAMES[] = {"fs0", "fs1", "fs2", "fs3", "fs4",  "fs5",
+                                        "fs6", "fs7", "fs8", "fs9", "fs10", "fs11"};
+#define N_FPR 12
+static const char *const FPCTL_NAMES[] = {"frm"};
+static uint64_t FPCTL_MASK[] = {0x7};
+#define N_FPCTL 1
+#define ENTRY_SP_MOD16 0 /* psABI: sp 128-bit aligned on procedure entry, ILP32 too */
 #elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
 #define ISA "ppc64le"
 /* ELFv2 2.2.1.1: r2 (TOC) and r14-r31 nonvolatile (r13 thread pointer: not checked) */
@@ -170,6 +183,24 @@ static const char *const FPCTL_NAMES[] = {"fcsr"};
 static uint64_t FPCTL_MASK[] = {0x01000f83};
 #define N_FPCTL 1
 #define ENTRY_SP_MOD16 0 /* 16-byte aligned stack pointer */
+#elif defined(__arm__) && defined(__ARM_PCS_VFP)
+#if defined(__thumb__)
+#define ISA "armhf" /* built as Thumb-2 code, the compiler's default */
+#else
+#define ISA "armhf-arm" /* built as ARM code (-marm) */
+#endif
+/* AAPCS32 "Core registers": r4-r11 preserved (r9 is a variable register on Linux; sp: checked separately) */
+static const char *const GPR_NAMES[] = {"r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11"};
+/* "VFP register usage conventions": s16-s31 = d8-d15 preserved (d16-d31 are not, and may not exist) */
+static const char *const FPR_NAMES[] = {"d8", "d9", "d10", "d11", "d12", "d13", "d14", "d15"};
+#define N_FPR 8
+/* FPSCR exception enables IOE..IXE (8-12) and IDE (15), RMode (22-23), FZ (24);
+ * DN (25) and AHP (26) are modes too, kept per context like AArch64's FPCR */
+static const char *const FPCTL_NAMES[] = {"fpscr"};
+static uint64_t FPCTL_MASK[] = {0x07c09f00};
+#define N_FPCTL 1
+#define ENTRY_SP_ALIGN 8
+#define ENTRY_SP_MOD16 0 /* AAPCS32 "The Stack": sp 8-byte aligned at public interfaces */
 #else
 #error "regcheck: unsupported ISA"
 #endif
@@ -187,6 +218,9 @@ static uint64_t FPCTL_MASK[] = {0x01000f83};
 #elif defined(__i386__) && defined(__SSE__)
 #define CARRIED_FPCTL 0
 #define CARRIED_MASK 0x3full /* MXCSR exception flags, bits 0-5 */
+#elif defined(__arm__)
+#define CARRIED_FPCTL 0
+#define CARRIED_MASK 0x9full /* FPSCR cumulative exception flags IOC DZC OFC UFC IXC (0-4), IDC (7) */
 #endif
 
 #define N_GPR (sizeof GPR_NAMES / sizeof GPR_NAMES[0])
@@ -203,7 +237,13 @@ _Static_assert(N_GPR <= RC_MAX_GPR, "too many GPRs");
 
 void *regcheck_switch(sy_context *from, sy_context *to, const struct regcheck_in *in, void *value,
                       struct regcheck_out *out);
+#if defined(__arm__)
+/* one entry stub per instruction set (regcheck_armhf.S); entry_stub() picks one per coroutine */
+void regcheck_entry_stub_a32(void *value);
+void regcheck_entry_stub_t32(void *value);
+#else
 void regcheck_entry_stub(void *value);
+#endif
 void regcheck_entry_c(void *value);
 
 HIDDEN struct regcheck_out regcheck_landing;
@@ -213,6 +253,8 @@ HIDDEN uint64_t regcheck_entry_fpctl[RC_MAX_FPCTL];
 HIDDEN uint64_t regcheck_entry_r12;
 /* mips64el: $25 (t9) as the entry stub saw it (a PIC call: the callee's own address) */
 HIDDEN uint64_t regcheck_entry_t9;
+/* armhf: which entry stub ran (32 = the ARM one, 16 = the Thumb one) */
+HIDDEN uint32_t regcheck_entry_stub_ran;
 
 /* ---- state ---- */
 
@@ -289,6 +331,18 @@ static void probe_fp_masks(void) {
   memcpy(&m, area + 28, 4);
   if (m) mxcsr_writable = m;
 }
+#elif defined(__arm__)
+/* VFP implementations without trapping make the trap enables RAZ/WI (so
+ * does qemu): the harness sets only the control bits that stick */
+static uint64_t fpscr_writable;
+static void probe_fp_masks(void) {
+  uint32_t old, seen;
+  __asm__ volatile("vmrs %0, fpscr" : "=r"(old));
+  __asm__ volatile("vmsr fpscr, %0" ::"r"((uint32_t)FPCTL_MASK[0]));
+  __asm__ volatile("vmrs %0, fpscr" : "=r"(seen));
+  __asm__ volatile("vmsr fpscr, %0" ::"r"(old));
+  fpscr_writable = seen & FPCTL_MASK[0];
+}
 #else
 static void probe_fp_masks(void) {}
 #endif
@@ -297,7 +351,7 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
   uint64_t seed = mix64(((uint64_t)S.phase << 56) ^ ((uint64_t)side << 48) ^ (uint64_t)iter);
   memset(in, 0, sizeof *in);
   for (unsigned i = 0; i < N_GPR; i++) in->gpr[i] = mix64(seed + 0x100 + i);
-#if defined(__i386__)
+#if defined(__i386__) || defined(__arm__) || (defined(__riscv) && __riscv_xlen == 32)
   for (unsigned i = 0; i < N_GPR; i++) in->gpr[i] &= 0xffffffffu; /* 32-bit registers */
 #endif
   for (int i = 0; i < N_FPR; i++) in->fpr[i] = mix64(seed + 0x200 + i);
@@ -324,6 +378,9 @@ static void make_in(struct regcheck_in *in, int side, long iter) {
   in->fpctl[0] = r & (FPCTL_MASK[0] | CARRIED_MASK);
 #elif defined(__aarch64__)
   in->fpctl[0] = r & FPCTL_MASK[0];
+#elif defined(__arm__)
+  /* FPSCR: the control bits this FPU keeps (fpscr_writable) and exception flags from the seed */
+  in->fpctl[0] = (r & FPCTL_MASK[0] & fpscr_writable) | ((r >> 32) & CARRIED_MASK);
 #elif defined(__powerpc64__)
   /* FPSCR: status bits clear, every control bit of the low byte and DRN from the seed */
   in->fpctl[0] = (r & 0xff) | (((r >> 8) & 7) << 32);
@@ -381,6 +438,22 @@ static void check_teb(int side, uint64_t sp, const char *when) {
          "stack [0x%llx, 0x%llx) around sp 0x%llx",
          phase_name(), who, side, when, (unsigned long long)t.base, (unsigned long long)t.limit,
          (unsigned long long)t.dealloc, (unsigned long long)lo, (unsigned long long)hi, (unsigned long long)sp);
+}
+#endif
+
+#if defined(__arm__)
+/* Coroutines alternate between an ARM and a Thumb entry function (the
+ * pingpong one is Thumb, the ring's are ARM, Thumb, ARM), whatever mode
+ * this file was built in: the trampoline's blx must follow bit 0. */
+static unsigned entry_stub_mode(int c) { return (c + (int)S.phase) % 2 ? 32 : 16; }
+static const char *stub_mode_name(unsigned mode) { return mode == 32 ? "ARM" : mode == 16 ? "Thumb" : "(no)"; }
+static void (*entry_stub(int c))(void *) {
+  return entry_stub_mode(c) == 32 ? regcheck_entry_stub_a32 : regcheck_entry_stub_t32;
+}
+#else
+static void (*entry_stub(int c))(void *) {
+  (void)c;
+  return regcheck_entry_stub;
 }
 #endif
 
@@ -479,6 +552,11 @@ void regcheck_entry_c(void *value) {
     fail("phase %s: coroutine#%d entry: r12 0x%llx is not the entry function's global entry point %p", phase_name(),
          me, (unsigned long long)regcheck_entry_r12, (void *)regcheck_entry_stub);
 #endif
+#if defined(__arm__)
+  if (regcheck_entry_stub_ran != entry_stub_mode(me))
+    fail("phase %s: coroutine#%d entry: the %s entry stub ran, expected the %s one", phase_name(), me,
+         stub_mode_name(regcheck_entry_stub_ran), stub_mode_name(entry_stub_mode(me)));
+#endif
 #if defined(__mips__)
   if (regcheck_entry_t9 != (uintptr_t)regcheck_entry_stub)
     fail("phase %s: coroutine#%d entry: $25 (t9) 0x%llx is not the entry function's address %p", phase_name(), me,
@@ -566,7 +644,7 @@ static void run_phase(enum phase ph, int ncoros, long rounds) {
       S.stack_lo[c] = mem + 3 + 8 * c;
       S.stack_size[c] = STACK_SIZE - CANARY - 3 - 8 * c - (size_t)(5 + 2 * c);
     }
-    sy_context_make(&S.ctx[c], S.stack_lo[c], S.stack_size[c], regcheck_entry_stub);
+    sy_context_make(&S.ctx[c], S.stack_lo[c], S.stack_size[c], entry_stub(c));
     check_canaries(c, "after sy_context_make");
   }
   for (long i = 0; i < rounds; i++) hop(0);

@@ -72,6 +72,19 @@
  *          (NT_TIB StackBase gs:0x08, StackLimit gs:0x10; DeallocationStack
  *          gs:0x1478) must describe the stack that runs: checked after every
  *          switch and at a coroutine's entry.
+ *  armhf   Procedure Call Standard for the Arm Architecture (AAPCS32),
+ *          "Core registers": r4-r8, r10, r11 and sp must be preserved, and
+ *          r9 where the platform does not reserve it (Linux does not); r12
+ *          (IP) may be corrupted by veneers. "VFP register usage
+ *          conventions": s16-s31 (= d8-d15) must be preserved, d16-d31 need
+ *          not (and do not exist on VFPv3-D16); in the FPSCR the exception
+ *          trap enables (bits 8-12, 15), the rounding mode (22-23) and FZ
+ *          (24) are changed only by functions documented to, the condition
+ *          and cumulative exception flags are not preserved. DN (25) and AHP
+ *          (26) are modes too: switchyard keeps them per context as on
+ *          AArch64. "The Stack": sp is 8-byte aligned at public interfaces.
+ *          Callers and callees may be ARM or Thumb code (interworking):
+ *          the harness runs built both ways, with entry functions of both.
  *  RISC-V  RISC-V ELF psABI, "Procedure Calling Convention", "Integer
  *          Register Convention": s0-s11 (and sp) are preserved across calls,
  *          ra is not (it is checked implicitly: the switch must come back);
@@ -81,6 +94,11 @@
  *          its rounding mode frm (fflags deliberately not checked);
  *          "the stack pointer shall be aligned to a 128-bit boundary upon
  *          procedure entry".
+ *  RV32    the same psABI chapters for ilp32d: s0-s11 are 32 bits wide;
+ *          fs0-fs11 are preserved because FLEN (64, the D extension) is at
+ *          least the ABI's FP width (64 under ilp32d), so all 64 bits of each
+ *          are checked, not only a float's 32; frm as above; the 128-bit
+ *          stack alignment holds for ILP32 too.
  */
 #ifndef REGCHECK_H
 #define REGCHECK_H
