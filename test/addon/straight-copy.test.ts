@@ -12,7 +12,7 @@ import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-test('the straight-copy recognizer accepts copies of V8 11.3 to 14.6 (gcc's and clang's code) and refuses near misses', () => {
+test('the straight-copy recognizer accepts copies of V8 11.3 to 14.6 (as gcc and clang compile them) and refuses near misses', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-straight-copy-'));
   try {
     const bin = path.join(dir, 'straight_copy_test');
