@@ -19,6 +19,8 @@
       "native/addon/node_async_ids.cc",
       "native/addon/threads_backend.cc",
       "native/addon/tls_backend.cc",
+      "native/addon/v8_handoff/arm64_code_match.cc",
+      "native/addon/v8_handoff/discover_handoff_arm64.cc",
       "native/addon/v8_handoff/discover_handoff_none.cc",
       "native/addon/v8_handoff/discover_handoff_x64.cc",
       "native/addon/v8_handoff/stack_limit.cc",

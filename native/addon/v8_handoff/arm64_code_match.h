@@ -1,0 +1,52 @@
+// arm64_code_match.h: matches AArch64 machine code against a pattern that
+// pins every instruction word but the fields it names, captures those
+// fields (the immediates V8's code uses as field offsets), and checks where
+// its calls go. The hand-off's discovery reads V8's field offsets and call
+// order this way (arm64_patterns.h holds the patterns per V8 build); the
+// x86-64 counterpart is x64_code_match.h.
+#ifndef SWITCHYARD_ADDON_V8_HANDOFF_ARM64_CODE_MATCH_H
+#define SWITCHYARD_ADDON_V8_HANDOFF_ARM64_CODE_MATCH_H
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "v8_symbols.h"
+
+namespace switchyard {
+namespace arm64 {
+
+// A pattern is one instruction word per token, in order, as objdump prints
+// it ("f9402a60"), each optionally followed by one hole "{name:field}" that
+// takes that field out of the comparison; ";" starts a comment to the end of
+// the line (the patterns give the disassembly there). Fields:
+//   imm12, imm12*4, imm12*8, imm12*16  bits 10..21 (ldr/str/add/sub unsigned
+//                                      immediate), scaled as ldr/str scale it
+//   imm12<<12                          the same in an `add ..., lsl #12`
+//   imm16                              bits 5..20 (movz / movn's immediate)
+//   imm16<<16                          the same in a `movk ..., lsl #16`
+//   imm7*8, imm7*16                    bits 15..21, signed (ldp/stp), scaled
+//   bl                                 bits 0..25, a call: `name` is the key of
+//                                      the symbol it must go to, "*" any
+//   b                                  bits 0..25, a branch (a tail call: `name`
+//                                      as for bl)
+//   imm19                              bits 5..23, b.cond / cbz / cbnz / ldr literal
+//   imm14                              bits 5..18, tbz / tbnz
+//   any                                the whole word
+//   sum                                no bits: completes a `name+` sum that
+//                                      the code adds with a register
+//                                      (`ldr x0, [x10, x8]` after movz/movk x8)
+// A captured value (imm*) is stored under `name`; a name seen again must
+// have the same value. `name+` adds the field to a sum that the next plain
+// `name` hole completes, for offsets the code builds in two instructions
+// (`add x2, x2, #0x8, lsl #12` then `ldr x0, [x2, #25544]`). For the branch
+// fields, name "*" ignores the target and ">" follows it: the match goes on
+// at the branch's target. On a match, *end (if given) is the first word
+// after the matched code; otherwise *why says where it differs.
+bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& symbols,
+               std::map<std::string, int32_t>* captures, std::string* why, const uint32_t** end = nullptr);
+
+}  // namespace arm64
+}  // namespace switchyard
+
+#endif
