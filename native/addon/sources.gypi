@@ -25,6 +25,7 @@
       "native/addon/v8_handoff/discover_handoff_x64.cc",
       "native/addon/v8_handoff/stack_limit.cc",
       "native/addon/v8_handoff/straight_copy.cc",
+      "native/addon/v8_handoff/straight_copy_arm64.cc",
       "native/addon/v8_handoff/tls_identity.cc",
       "native/addon/v8_handoff/v8_handoff.cc",
       "native/addon/v8_handoff/v8_symbols.cc",

@@ -23,6 +23,7 @@ constexpr Field kFields[] = {
     {"imm12*8", 10, 12, false, 8, Field::kValue},   {"imm12*16", 10, 12, false, 16, Field::kValue},
     {"imm12<<12", 10, 12, false, 4096, Field::kValue}, {"imm16", 5, 16, false, 1, Field::kValue},
     {"imm16<<16", 5, 16, false, 65536, Field::kValue},
+    {"imm9", 12, 9, true, 1, Field::kValue},
     {"imm7*8", 15, 7, true, 8, Field::kValue},      {"imm7*16", 15, 7, true, 16, Field::kValue},
     {"bl", 0, 26, true, 4, Field::kCall},           {"b", 0, 26, true, 4, Field::kBranch},
     {"imm19", 5, 19, true, 4, Field::kBranch},      {"imm14", 5, 14, true, 4, Field::kBranch},
@@ -53,6 +54,24 @@ bool Fail(std::string* why, const char* what, long index) {
 
 }  // namespace
 
+bool CallsFunction(const uint32_t* target, const void* function) {
+  if (function == nullptr) return false;
+  if (target == function) return true;
+  uint32_t stub[4];
+  std::memcpy(stub, target, sizeof stub);
+  const uint32_t adrp = stub[0], ldr = stub[1], add = stub[2], br = stub[3];
+  if ((adrp & 0x9f00001f) != 0x90000010 || (ldr & 0xffc003ff) != 0xf9400211 || (add & 0xffc003ff) != 0x91000210 ||
+      br != 0xd61f0220)
+    return false;
+  const Field page_field{"", 0, 21, true, 4096, Field::kValue};
+  const uint32_t immhi = (adrp >> 5) & 0x7ffff, immlo = (adrp >> 29) & 3;
+  const int64_t page = static_cast<int64_t>(FieldValue(page_field, (immhi << 2) | immlo));
+  const uintptr_t slot = (reinterpret_cast<uintptr_t>(target) & ~uintptr_t{0xfff}) + page + ((ldr >> 10) & 0xfff) * 8;
+  const void* value = nullptr;
+  std::memcpy(&value, reinterpret_cast<const void*>(slot), sizeof value);
+  return value == function;
+}
+
 bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& symbols,
                std::map<std::string, int32_t>* captures, std::string* why, const uint32_t** end) {
   const uint32_t* p = code;
@@ -79,7 +98,7 @@ bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& sym
     std::memcpy(&word, p, 4);  // AArch64 Linux is little-endian, as the patterns are written
     uint32_t mask = ~0u;
     const Field* field = nullptr;
-    std::string name;
+    std::string name, base;
     if (*t == '{') {
       const char* colon = std::strchr(t, ':');
       const char* close = std::strchr(t, '}');
@@ -88,7 +107,12 @@ bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& sym
         return false;
       }
       name.assign(t + 1, colon);
-      field = FindField(std::string(colon + 1, close));
+      std::string kind(colon + 1, close);
+      if (const size_t plus = kind.find('+'); plus != std::string::npos) {  // field+capture
+        base = kind.substr(plus + 1);
+        kind.resize(plus);
+      }
+      field = FindField(kind);
       if (field == nullptr) {
         *why = "bad pattern";
         return false;
@@ -116,16 +140,22 @@ bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& sym
             break;
           }
           auto it = symbols.find(name);
-          if (it == symbols.end() || static_cast<const uint8_t*>(it->second) != target)
+          if (it == symbols.end() || !CallsFunction(reinterpret_cast<const uint32_t*>(target), it->second))
             return Fail(why, ("a call or jump does not go to " + name).c_str(), index);
           break;
         }
         case Field::kValue: {
+          if (name == "*") break;  // not pinned
           if (!name.empty() && name.back() == '+') {
             partial[name.substr(0, name.size() - 1)] += v;
             break;
           }
           int32_t value = v;
+          if (!base.empty()) {
+            auto b = captures->find(base);
+            if (b == captures->end()) return Fail(why, ("no " + base + " captured before").c_str(), index);
+            value += b->second;
+          }
           if (auto sum = partial.find(name); sum != partial.end()) {
             value += sum->second;
             partial.erase(sum);

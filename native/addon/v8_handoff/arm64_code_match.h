@@ -25,9 +25,11 @@ namespace arm64 {
 //   imm12<<12                          the same in an `add ..., lsl #12`
 //   imm16                              bits 5..20 (movz / movn's immediate)
 //   imm16<<16                          the same in a `movk ..., lsl #16`
+//   imm9                               bits 12..20, signed (ldur/stur, pre/post-index)
 //   imm7*8, imm7*16                    bits 15..21, signed (ldp/stp), scaled
 //   bl                                 bits 0..25, a call: `name` is the key of
-//                                      the symbol it must go to, "*" any
+//                                      the symbol it must go to (directly or
+//                                      through a PLT entry), "*" any
 //   b                                  bits 0..25, a branch (a tail call: `name`
 //                                      as for bl)
 //   imm19                              bits 5..23, b.cond / cbz / cbnz / ldr literal
@@ -37,14 +39,21 @@ namespace arm64 {
 //                                      the code adds with a register
 //                                      (`ldr x0, [x10, x8]` after movz/movk x8)
 // A captured value (imm*) is stored under `name`; a name seen again must
-// have the same value. `name+` adds the field to a sum that the next plain
+// have the same value. "{name:field+other}" adds the value captured earlier
+// as `other` (a base the code keeps in a register: `mov x3, #0xe400` as
+// {base:imm16}, then `ldp x6, x7, [x21, #-88]` as {name:imm7*8+base}). `name+` adds the field to a sum that the next plain
 // `name` hole completes, for offsets the code builds in two instructions
 // (`add x2, x2, #0x8, lsl #12` then `ldr x0, [x2, #25544]`). For the branch
 // fields, name "*" ignores the target and ">" follows it: the match goes on
-// at the branch's target. On a match, *end (if given) is the first word
+// at the branch's target. For the others, "*" leaves the field unpinned. On a match, *end (if given) is the first word
 // after the matched code; otherwise *why says where it differs.
 bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& symbols,
                std::map<std::string, int32_t>* captures, std::string* why, const uint32_t** end = nullptr);
+
+// Whether a call to `target` is a call to `function`: the function itself,
+// or a PLT entry (adrp x16; ldr x17, [x16, #slot]; add x16, ...; br x17)
+// whose GOT slot holds it (the node executable binds at load: BIND_NOW).
+bool CallsFunction(const uint32_t* target, const void* function);
 
 }  // namespace arm64
 }  // namespace switchyard
