@@ -18,8 +18,10 @@ namespace arm64 {
 
 // A pattern is one instruction word per token, in order, as objdump prints
 // it ("f9402a60"), each optionally followed by one hole "{name:field}" that
-// takes that field out of the comparison; ";" starts a comment to the end of
-// the line (the patterns give the disassembly there). Fields:
+// takes that field out of the comparison. The tables write one instruction
+// per line as adjacent string literals, with its disassembly in a C++
+// comment (so that it costs no bytes in the binary); ";" also starts a
+// comment to the end of the line. Fields:
 //   imm12, imm12*4, imm12*8, imm12*16  bits 10..21 (ldr/str/add/sub unsigned
 //                                      immediate), scaled as ldr/str scale it
 //   imm12<<12                          the same in an `add ..., lsl #12`
