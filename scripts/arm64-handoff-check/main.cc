@@ -24,6 +24,7 @@
 
 namespace {
 const uint8_t* g_file = nullptr;  // the executable's bytes
+size_t g_size = 0;
 uint64_t g_base = 0;              // the virtual address of its first byte
 std::map<std::string, uint64_t> g_symbols;
 void* g_memcpy_plt = nullptr;
@@ -40,6 +41,16 @@ const void* At(uint64_t address) { return g_file + (address - g_base); }
 
 namespace switchyard {
 HandoffOps g_handoff;
+namespace arm64 {
+// The matcher reads only code: here, the file's bytes.
+bool FindCode(const void* address, CodeRegion* region) {
+  const auto* a = static_cast<const uint8_t*>(address);
+  if (a < g_file || a >= g_file + g_size) return false;
+  region->lo = reinterpret_cast<uintptr_t>(g_file);
+  region->hi = reinterpret_cast<uintptr_t>(g_file + g_size);
+  return true;
+}
+}  // namespace arm64
 bool FindV8Symbols(const V8Symbol* symbols, size_t count, bool required, V8SymbolMap* out, std::string* why) {
   for (size_t i = 0; i < count; i++) {
     auto it = g_symbols.find(symbols[i].mangled);
@@ -64,7 +75,8 @@ int main(int argc, char** argv) {
     std::perror(argv[1]);
     return 2;
   }
-  g_file = static_cast<const uint8_t*>(mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0));
+  g_size = static_cast<size_t>(st.st_size);
+  g_file = static_cast<const uint8_t*>(mmap(nullptr, g_size, PROT_READ, MAP_PRIVATE, fd, 0));
   g_base = 0x400000;  // linux-arm64 node: its first PT_LOAD maps file offset 0 there
   std::ifstream nm(argv[2]);
   std::string line;

@@ -1,6 +1,8 @@
 // arm64_code_match.cc: see arm64_code_match.h.
 #include "arm64_code_match.h"
 
+#include <link.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -54,9 +56,39 @@ bool Fail(std::string* why, const char* what, long index) {
 
 }  // namespace
 
+#if !defined(SWITCHYARD_HANDOFF_ARM64_ON_HOST)  // the host tool reads a file: its own
+bool FindCode(const void* address, CodeRegion* region) {
+  struct Search {
+    uintptr_t address;
+    CodeRegion* region;
+    bool found;
+  } search{reinterpret_cast<uintptr_t>(address), region, false};
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void* data) {
+        auto* s = static_cast<Search*>(data);
+        for (int i = 0; i < info->dlpi_phnum; i++) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD || (ph.p_flags & PF_X) == 0) continue;
+          const uintptr_t lo = info->dlpi_addr + ph.p_vaddr, hi = lo + ph.p_memsz;
+          if (s->address < lo || s->address >= hi) continue;
+          s->region->lo = lo;
+          s->region->hi = hi;
+          s->found = true;
+          return 1;
+        }
+        return 0;
+      },
+      &search);
+  return search.found;
+}
+#endif
+
 bool CallsFunction(const uint32_t* target, const void* function) {
   if (function == nullptr) return false;
   if (target == function) return true;
+  CodeRegion region;  // a PLT entry is code, and the target of a call that matched no symbol may be anything
+  const uintptr_t at = reinterpret_cast<uintptr_t>(target);
+  if (!FindCode(target, &region) || at % 4 != 0 || at + 16 > region.hi) return false;
   uint32_t stub[4];
   std::memcpy(stub, target, sizeof stub);
   const uint32_t adrp = stub[0], ldr = stub[1], add = stub[2], br = stub[3];
@@ -75,6 +107,13 @@ bool CallsFunction(const uint32_t* target, const void* function) {
 bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& symbols,
                std::map<std::string, int32_t>* captures, std::string* why, const uint32_t** end) {
   const uint32_t* p = code;
+  // Every word read must be in the executable's code (a pattern may follow
+  // branches in code that is not what it expects).
+  CodeRegion region;
+  if (!FindCode(p, &region)) {
+    *why = "not in a mapping of code";
+    return false;
+  }
   std::map<std::string, int32_t> partial;  // the `name+` sums not completed yet
   long index = 0;                          // instructions matched, for *why
   const char* t = pattern;
@@ -94,6 +133,9 @@ bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& sym
       return false;
     }
     t += 8;
+    const uintptr_t at = reinterpret_cast<uintptr_t>(p);
+    if (at % 4 != 0 || ((at < region.lo || at + 4 > region.hi) && (!FindCode(p, &region) || at + 4 > region.hi)))
+      return Fail(why, "outside the code", index);
     uint32_t word = 0;
     std::memcpy(&word, p, 4);  // AArch64 Linux is little-endian, as the patterns are written
     uint32_t mask = ~0u;

@@ -52,6 +52,14 @@ namespace arm64 {
 bool MatchCode(const uint32_t* code, const char* pattern, const V8SymbolMap& symbols,
                std::map<std::string, int32_t>* captures, std::string* why, const uint32_t** end = nullptr);
 
+// The executable mapping (PT_LOAD with PF_X) that holds `address`, if any:
+// the matcher reads only such memory, whatever a branch it follows or a
+// call it checks points at.
+struct CodeRegion {
+  uintptr_t lo = 0, hi = 0;
+};
+bool FindCode(const void* address, CodeRegion* region);
+
 // Whether a call to `target` is a call to `function`: the function itself,
 // or a PLT entry (adrp x16; ldr x17, [x16, #slot]; add x16, ...; br x17)
 // whose GOT slot holds it (the node executable binds at load: BIND_NOW).

@@ -261,6 +261,11 @@ int Arithmetic(State* s, uint32_t w, std::string* why) {
 
 bool MatchStraightCopy(const uint32_t* code, CopyDirection direction, StraightCopy* out, std::string* why,
                        const void* memcpy_address) {
+  CodeRegion region;
+  if (!FindCode(code, &region)) {
+    *why = "not in a mapping of code";
+    return false;
+  }
   State s;
   s.x[0].kind = Value::kObject;
   s.x[1].kind = Value::kBuffer;
@@ -268,6 +273,10 @@ bool MatchStraightCopy(const uint32_t* code, CopyDirection direction, StraightCo
   for (int n = 0;; n++, p++) {
     if (n == kMaxInstructions) {
       *why = "longer than a copy";
+      return false;
+    }
+    if (reinterpret_cast<uintptr_t>(p + 1) > region.hi) {
+      *why = "runs off the code";
       return false;
     }
     uint32_t w;
