@@ -2,7 +2,7 @@
  * Which way the tls backend hands V8 between fibers. The fast hand-off
  * (V8's thread state archived and restored directly, offsets matched from
  * the running binary) is expected on the Node builds it was matched for
- * (20, 22, 24 and 26 on x64); everywhere else, or when a match fails, the backend
+ * (20, 22, 24 and 26, on x64 and on arm64); everywhere else, or when a match fails, the backend
  * falls back to v8::Unlocker/Locker and says why. This test makes a silent
  * fallback visible.
  */
@@ -11,7 +11,7 @@ import { describeChild, runFixture } from './helpers';
 
 const major = Number(process.versions.node.split('.')[0]);
 const forcedLocker = process.env.SWITCHYARD_FIBER_HANDOFF === 'locker';
-const matchedBuild = process.arch === 'x64' && [20, 22, 24, 26].includes(major);
+const matchedBuild = ['x64', 'arm64'].includes(process.arch) && [20, 22, 24, 26].includes(major);
 
 describe('tls backend hand-off', () => {
   test(native.backend === 'tls' ? 'reports its path' : 'absent on the threads backend', () => {

@@ -233,7 +233,7 @@ bool MatchStraightCopy(const uint8_t* code, CopyDirection direction, StraightCop
   return true;
 }
 
-#else
+#else  // AArch64: arm64::MatchStraightCopy (straight_copy_arm64.h)
 
 bool MatchStraightCopy(const uint8_t*, CopyDirection, StraightCopy*, std::string* why, const void*) {
   *why = "only x86-64 code is read";

@@ -387,11 +387,13 @@ char* V8Handoff::RestoreStackGuard(char* from) {
 // keeping kInterruptLimit where an interrupt is pending. Another thread's
 // RequestInterrupt (under the lock, which this does not take) first sets
 // its flag and then stores kInterruptLimit to jslimit_ and climit_; if
-// those stores land before ours, ours overwrite them, but then the flag
-// is already visible to the load after the exchange (a full barrier), and
-// the interrupt limit goes back. Only this thread resets the limits
-// (ClearInterrupt, FetchAndClearInterrupts, SetStackLimit: V8 and Node
-// call them on the isolate's own thread), and only it changes scopes.
+// its jslimit_ store lands before our exchange, the exchange returns it
+// and the interrupt limit goes back; if after, it stays. (The flag test
+// alone sufficed on x86-64, whose stores become visible in order; on
+// AArch64 the flag may still be invisible here when the limit is not.)
+// Only this thread resets the limits (ClearInterrupt,
+// FetchAndClearInterrupts, SetStackLimit: V8 and Node call them on the
+// isolate's own thread), and only it changes scopes.
 void V8Handoff::SwapStackLimits(char* live, const char* from, const HandoffOps& o) {
   const uintptr_t real_js = Field<uintptr_t>(const_cast<char*>(from), kRealJsLimit);
   const uintptr_t real_c = Field<uintptr_t>(const_cast<char*>(from), kRealCLimit);
@@ -400,8 +402,9 @@ void V8Handoff::SwapStackLimits(char* live, const char* from, const HandoffOps& 
   auto* jslimit = reinterpret_cast<std::atomic<uintptr_t>*>(live + kJsLimit);
   auto* climit = reinterpret_cast<std::atomic<uintptr_t>*>(live + kCLimit);
   climit->store(o.sg_c_limits ? real_c : Field<uintptr_t>(const_cast<char*>(from), kCLimit), std::memory_order_relaxed);
-  jslimit->exchange(real_js, std::memory_order_seq_cst);
-  if (__atomic_load_n(reinterpret_cast<int32_t*>(live + o.sg_flags), __ATOMIC_RELAXED) != 0) {
+  const uintptr_t was = jslimit->exchange(real_js, std::memory_order_seq_cst);
+  if (was == kInterruptLimit ||
+      __atomic_load_n(reinterpret_cast<int32_t*>(live + o.sg_flags), __ATOMIC_RELAXED) != 0) {
     jslimit->store(kInterruptLimit, std::memory_order_relaxed);
     if (o.sg_c_limits) climit->store(kInterruptLimit, std::memory_order_relaxed);
   }
