@@ -23,6 +23,7 @@
       "native/addon/v8_handoff/discover_handoff_arm64.cc",
       "native/addon/v8_handoff/discover_handoff_none.cc",
       "native/addon/v8_handoff/discover_handoff_x64.cc",
+      "native/addon/v8_handoff/handoff_ops.cc",
       "native/addon/v8_handoff/stack_limit.cc",
       "native/addon/v8_handoff/straight_copy.cc",
       "native/addon/v8_handoff/straight_copy_arm64.cc",

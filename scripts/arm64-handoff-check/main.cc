@@ -36,6 +36,7 @@ const void* At(uint64_t address) { return g_file + (address - g_base); }
 #define dlsym(handle, name) (g_memcpy_plt)
 #include "arm64_code_match.cc"
 #include "discover_handoff_arm64.cc"
+#include "handoff_ops.cc"
 #include "straight_copy_arm64.cc"
 #undef dlsym
 

@@ -13,7 +13,6 @@
 
 #include <map>
 #include <string>
-#include <type_traits>
 
 #include "arm64_code_match.h"
 #include "arm64_patterns.h"
@@ -159,44 +158,7 @@ bool DiscoverHandoff(HandoffOps* ops, std::string* why) {
 
   HandoffOps& o = *ops;
   o.v8_build = build->v8_build;
-  auto fn = [&](const char* key, auto* out) {
-    *out = reinterpret_cast<std::remove_pointer_t<decltype(out)>>(const_cast<void*>(sym.at(key)));
-  };
-  fn("archive_thread", &o.archive_thread);
-  fn("restore_thread", &o.restore_thread);
-  fn("lock", &o.lock);
-  fn("unlock", &o.unlock);
-  fn("get_free_thread_state", &o.get_free_thread_state);
-  fn("find_or_allocate_per_thread", &o.find_or_allocate_per_thread);
-  fn("hsi_archive", &o.hsi_archive);
-  fn("hsi_restore", &o.hsi_restore);
-  fn("isolate_archive", &o.isolate_archive);
-  fn("isolate_restore", &o.isolate_restore);
-  fn("reloc_archive", &o.reloc_archive);
-  fn("reloc_restore", &o.reloc_restore);
-  fn("sg_archive", &o.sg_archive);
-  fn("sg_restore", &o.sg_restore);
-  fn("debug_archive", &o.debug_archive);
-  fn("debug_restore", &o.debug_restore);
-  fn("regexp_archive", &o.regexp_archive);
-  fn("regexp_restore", &o.regexp_restore);
-  fn("boot_archive", &o.boot_archive);
-  fn("boot_restore", &o.boot_restore);
-  fn("rmutex_lock", &o.rmutex_lock);
-  fn("rmutex_unlock", &o.rmutex_unlock);
-  o.iso_tm = cap["iso_tm"];
-  o.iso_hsi = cap["iso_hsi"];
-  o.iso_debug = cap["iso_debug"];
-  o.iso_regexp = cap["iso_regexp"];
-  o.iso_boot = cap["iso_boot"];
-  o.iso_break_access = cap["iso_break_access"];
-  o.iso_stack_guard = cap["iso_stack_guard"];
-  o.tm_isolate = cap["tm_isolate"];
-  o.tm_owner = cap["tm_owner"];
-  o.tm_free_anchor = cap["tm_free"];
-  o.tm_in_use_anchor = cap["tm_in_use"];
-  o.pt_state = cap["pt_state"];
-  o.state_data = cap["state_data"];
+  SetThreadManagerOps(sym, cap, &o);
 
   // Optional: our own copies of the parts where V8's functions are known
   // straight copies, and the shortcuts.

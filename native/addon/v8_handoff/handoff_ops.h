@@ -6,9 +6,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "straight_copy.h"
+#include "v8_symbols.h"
 
 namespace switchyard {
 
@@ -110,6 +112,12 @@ constexpr uintptr_t kInterruptLimit = ~uintptr_t{1};  // StackGuard::kInterruptL
 
 // The process's, filled once by V8Handoff::Create (v8_handoff.cc).
 extern HandoffOps g_handoff;
+
+// The functions and offsets the ThreadManager patterns pin, the same on
+// every ISA: V8's functions by their keys in `symbols` (handoff_symbols.h),
+// the offsets by their capture names (iso_tm, tm_isolate, ...).
+void SetThreadManagerOps(const V8SymbolMap& symbols, const std::map<std::string, int32_t>& captures,
+                         HandoffOps* ops);
 
 // Fills *ops from the running executable's V8 (once per process). False,
 // with *why saying what did not match, where the direct hand-off cannot be
