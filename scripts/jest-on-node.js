@@ -88,7 +88,9 @@ function runSuites(opts) {
   const jest = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
   // emulation is several times slower: give each test (and its child processes, see test/fiber/helpers.ts) more time
   const emulated = runnerFor(opts.arch, node.bin).length > 1 ? ['--testTimeout=1200000'] : [];
-  const argv = [...runnerFor(opts.arch, node.bin), jest, '--ci', ...emulated, ...(opts.jestArgs || []), ...opts.suites];
+  // the suites go before the caller's options: an array option such as --testPathIgnorePatterns
+  // would otherwise swallow them as more patterns (and then no test is found)
+  const argv = [...runnerFor(opts.arch, node.bin), jest, '--ci', ...emulated, ...opts.suites, ...(opts.jestArgs || [])];
   const r = spawnSync(argv[0], argv.slice(1), { cwd: ROOT, env, stdio: 'inherit' });
   const secs = ((Date.now() - t0) / 1000).toFixed(1);
   const ok = r.status === 0;
