@@ -5,13 +5,15 @@
  *   (setImmediate) and runs ready fibers one after another until the queue
  *   is empty or the batch's budget is spent, then returns to the event loop
  *   so timers, I/O and promise callbacks run. Fibers woken while that budget
- *   lasts (by a promise that settles right after the batch, say) run in a
- *   batch from a nextTick, within the same budget. The batch loop on the main
- *   stack resumes the first; a fiber that parks while others are ready
- *   switches straight into the next one (a transfer, on the tls backend),
- *   which then gives control back to the loop in its place.
- *   Fibers are never resumed from a microtask (Fiber.yield would refuse to
- *   suspend there); wake-ups coming from promises or timers only enqueue.
+ *   lasts run in a batch within the same budget: a fiber in wait() from
+ *   its promise's own reaction, where an await continuation would run (no
+ *   user code is on the stack there), other wake-ups from a nextTick so
+ *   that fibers never run inside a user's call. The batch loop resumes the
+ *   first; a fiber that parks while others are ready switches straight
+ *   into the next one (a transfer, on the tls backend), which then gives
+ *   control back to the loop in its place. Once the budget is spent,
+ *   wake-ups wait for a later macrotask, so fibers waiting on settled
+ *   promises in a loop still let the event loop turn.
  * - A fiber leaves the CPU only by parking in a CSP call (channel op,
  *   select, sleep, wait, yieldNow) or by a bare Fiber.yield(), which counts
  *   as yieldNow(). Nothing else reorders the queue, so the same program
@@ -86,6 +88,21 @@ export interface SpawnOptions {
   name?: string;
   stackSize?: number;
 }
+
+/**
+ * Where the code that wakes a fiber runs, which decides where the batch that
+ * resumes it may run (Scheduler._enqueue):
+ * - 'anywhere': user code (a channel op from async code, say) that must not
+ *   have fibers run inside its call: a nextTick while the last batch's
+ *   budget window is open, else a later macrotask;
+ * - 'macrotask': a later macrotask always (sleep: the loop's other phases
+ *   get their turn, as setTimeout promises);
+ * - 'own-callback': a promise reaction of our own with nothing of the
+ *   user's on the stack (wait()): the batch runs right there when none is
+ *   pending and the window is open, as an async function's continuation
+ *   would, saving the nextTick's round through Node's tick queue.
+ */
+export type WakeFrom = 'anywhere' | 'macrotask' | 'own-callback';
 
 /** What a parked fiber yields to the scheduler loop; any other yield is a bare Fiber.yield(). */
 const PARKED = Symbol('switchyard.parked');
@@ -163,9 +180,9 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
 
   /**
    * Makes a parked task ready with `value`; false if it was not parked
-   * (stale wake). `soon`: its batch may be a nextTick (see _enqueue).
+   * (stale wake). `how` says where its batch may run (see WakeFrom).
    */
-  wake(value: unknown, soon = true): boolean {
+  wake(value: unknown, how: WakeFrom = 'anywhere'): boolean {
     const s = this.state;
     if (s !== 'blocked' && s !== 'sleeping' && s !== 'waiting') return false;
     if (s !== 'blocked') this.scheduler._external--;
@@ -173,7 +190,7 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
     this.wakeValue = value;
     this.park = this.undo = undefined;
     progressEpoch++;
-    this.scheduler._enqueue(this, soon);
+    this.scheduler._enqueue(this, how);
     return true;
   }
 }
@@ -284,7 +301,7 @@ export class Scheduler {
     taskOfFiber.set(fiber, task as Task);
     if (!this.#round) this.#startRound();
     this.#live.add(task as Task);
-    this._enqueue(task as Task, false); // spawned fibers start from a later macrotask
+    this._enqueue(task as Task, 'macrotask'); // spawned fibers start from a later macrotask
     return task;
   }
 
@@ -319,19 +336,20 @@ export class Scheduler {
 
   /**
    * @internal Puts a task at the tail of the ready queue and makes sure a
-   * batch will run. A wake-up (`soon`) that comes while the last batch's
-   * budget window is still open, typically from a promise callback right
-   * after that batch, gets its batch as a nextTick (still after the current
-   * callback and outside any microtask); otherwise the batch is a later
-   * macrotask (setImmediate).
+   * batch will run. While the last macrotask batch's budget window is open
+   * (typically a promise settling right after that batch), the batch runs
+   * here for an 'own-callback' wake-up and as a nextTick for the others;
+   * otherwise, or for a 'macrotask' wake-up, from a later macrotask
+   * (setImmediate). With a batch already due the task just joins its queue.
    */
-  _enqueue(task: Task, soon = true): void {
+  _enqueue(task: Task, from: WakeFrom = 'anywhere'): void {
     this.#ready.push(task);
-    if (!this.#batchScheduled) {
-      this.#batchScheduled = true;
-      if (soon && performance.now() < this.#windowEnd) process.nextTick(() => this.#runBatch(true));
-      else setImmediate(() => this.#runBatch(false));
-    }
+    if (this.#batchScheduled) return;
+    this.#batchScheduled = true;
+    if (from === 'macrotask' || performance.now() >= this.#windowEnd) setImmediate(() => this.#runBatch(false));
+    // a batch runs no other batch: a reaction that runs inside one waits for the next
+    else if (from === 'own-callback' && runningTask === undefined) this.#runBatch(true);
+    else process.nextTick(() => this.#runBatch(true));
   }
 
   #startRound(): void {
@@ -348,8 +366,8 @@ export class Scheduler {
   }
 
   /**
-   * A batch from a macrotask opens a budget window; batches run as
-   * nextTicks (`inWindow`) share it, so that the event loop gets its turn
+   * A batch from a macrotask opens a budget window; batches run from a
+   * nextTick or a reaction (`inWindow`) share it, so that the event loop gets its turn
    * once the window is spent however the batches came.
    */
   #runBatch(inWindow: boolean): void {

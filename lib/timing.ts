@@ -2,9 +2,10 @@
  * sleep() and wait(): park only the calling fiber on a timer or a promise.
  * The event loop keeps running meanwhile, other fibers keep being
  * scheduled, and a sleeping or waiting fiber never counts as deadlocked.
- * The wake-up only enqueues the fiber; a batch resumes it after the callback,
- * never the timer or promise callback itself: for a timer a later
- * macrotask, for a promise a nextTick while the last batch's budget lasts.
+ * A timer's wake-up enqueues the fiber for a later macrotask's batch; a
+ * promise's resumes it from the promise's reaction, where an await
+ * continuation would run, while the last batch's budget lasts (see WakeFrom
+ * in scheduler.ts).
  */
 import { currentTask } from './scheduler';
 import type { ParkReason } from './scheduler';
@@ -27,7 +28,7 @@ export function sleep(ms: number): void {
   }
   const task = currentTask('sleep()', 'outside fibers use `await new Promise((r) => setTimeout(r, ms))`');
   // woken from a later macrotask: sleep(0) lets the loop's other phases run
-  const timer = setTimeout(() => task.wake(undefined, false), ms);
+  const timer = setTimeout(() => task.wake(undefined, 'macrotask'), ms);
   task.suspend(SLEEPING, () => clearTimeout(timer));
 }
 
@@ -43,10 +44,10 @@ export function wait<T>(promise: PromiseLike<T> | T): T {
   let abandoned = false; // the fiber was cancelled: drop the late result
   Promise.resolve(promise).then(
     (value) => {
-      if (!abandoned) task.wake({ ok: true, value });
+      if (!abandoned) task.wake({ ok: true, value }, 'own-callback');
     },
     (error: unknown) => {
-      if (!abandoned) task.wake({ ok: false, error });
+      if (!abandoned) task.wake({ ok: false, error }, 'own-callback');
     },
   );
   const settled = task.suspend<Settled<T>>(WAITING, () => {

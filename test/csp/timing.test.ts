@@ -84,11 +84,13 @@ describe('sleep', () => {
 });
 
 describe('wait', () => {
-  test('waits on settled promises resume from a nextTick, yet the event loop still gets its turns', async () => {
-    // A fiber woken by a promise right after its batch runs again from a
-    // nextTick, not a whole loop turn later, and never inside the promise
-    // callback; but those batches share their macrotask batch's budget,
-    // so a long stream of such waits still lets timers run.
+  test('waits on settled promises resume from their reaction, never inside a user callback, yet the event loop still gets its turns', async () => {
+    // A fiber woken by a promise runs again from that promise's reaction,
+    // as an await continuation would, not a whole loop turn later, and
+    // never inside the user's promise callback; but those batches share
+    // their macrotask batch's budget, so a long stream of such waits still
+    // lets timers run (where an async function awaiting in a loop would
+    // hold the loop forever).
     const s = new Scheduler({ batchBudgetMs: 2 });
     let ticks = 0;
     const interval = setInterval(() => ticks++, 1);
@@ -126,6 +128,37 @@ describe('wait', () => {
     await s2.run();
     await new Promise(setImmediate);
     expect(order).toEqual(['woken', 'immediate']);
+  });
+
+  test('a woken fiber continues where an await continuation would: in the same microtask checkpoint, in reaction order', async () => {
+    const s = new Scheduler({ batchBudgetMs: 60_000 });
+    const order: string[] = [];
+    let resolve!: (v: number) => void;
+    const p = new Promise<number>((r) => (resolve = r));
+    s.spawn(() => {
+      order.push(`fiber got ${wait(p)}`);
+    });
+    await new Promise(setImmediate); // the fiber's batch ran first: it waits on p now
+    const awaiting = (async () => {
+      order.push(`async got ${await p}`);
+    })();
+    setImmediate(() => {
+      process.nextTick(() => order.push('nextTick'));
+      resolve(1);
+      void Promise.resolve().then(() => order.push('microtask queued after the resolve'));
+      setImmediate(() => order.push('next macrotask'));
+    });
+    await s.run();
+    await awaiting;
+    await new Promise(setImmediate);
+    await new Promise(setImmediate);
+    expect(order).toEqual([
+      'nextTick',
+      'fiber got 1',
+      'async got 1',
+      'microtask queued after the resolve',
+      'next macrotask',
+    ]);
   });
 
   test('resolved, rejected and slow promises, while a setInterval ticks and fs I/O completes', async () => {
