@@ -51,6 +51,14 @@ export type ParkReason =
   | { kind: 'waiting' }
   | { kind: 'yield' };
 
+/** wait()'s promise reactions for one task (timing.ts), reused by each of its waits. */
+export interface WaitReactions {
+  fulfil(value: unknown): void;
+  reject(error: unknown): void;
+  /** the wait is given up: its reaction, if it still comes, wakes nobody */
+  abandon(): void;
+}
+
 /** The caller's view of a spawned fiber. */
 export interface SpawnedFiber<T = unknown> {
   /** 1, 2, 3... in spawn order, per scheduler */
@@ -138,6 +146,7 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
   undo: (() => void) | undefined = undefined;
   cancelled = false;
   cancelCause: unknown = undefined;
+  waitReactions: WaitReactions | undefined = undefined;
 
   constructor(
     readonly id: number,
@@ -346,9 +355,10 @@ export class Scheduler {
     this.#ready.push(task);
     if (this.#batchScheduled) return;
     this.#batchScheduled = true;
-    if (from === 'macrotask' || performance.now() >= this.#windowEnd) setImmediate(() => this.#runBatch(false));
+    const now = from === 'macrotask' ? 0 : performance.now();
+    if (from === 'macrotask' || now >= this.#windowEnd) setImmediate(() => this.#runBatch(false));
     // a batch runs no other batch: a reaction that runs inside one waits for the next
-    else if (from === 'own-callback' && runningTask === undefined) this.#runBatch(true);
+    else if (from === 'own-callback' && runningTask === undefined) this.#runBatch(true, now);
     else process.nextTick(() => this.#runBatch(true));
   }
 
@@ -368,25 +378,29 @@ export class Scheduler {
   /**
    * A batch from a macrotask opens a budget window; batches run from a
    * nextTick or a reaction (`inWindow`) share it, so that the event loop gets its turn
-   * once the window is spent however the batches came.
+   * once the window is spent however the batches came. `now`: the clock,
+   * when the caller has just read it. The clock is read again only
+   * between two fibers: a batch of one (a fiber woken by its promise) reads
+   * it once in all.
    */
-  #runBatch(inWindow: boolean): void {
+  #runBatch(inWindow: boolean, now = performance.now()): void {
     // #batchScheduled stays true while the batch runs, so fibers made ready
     // meanwhile do not queue a second batch
-    const start = (this.#lastClockRead = performance.now());
-    if (!inWindow) this.#windowEnd = start + this.#budgetMs;
+    this.#lastClockRead = now;
+    if (!inWindow) this.#windowEnd = now + this.#budgetMs;
     const deadline = (this.#deadline = this.#windowEnd);
     this.#uncheckedHops = 0;
     while (this.#ready.length > 0) {
       this.#resume(this.#ready.shift()!);
-      if (performance.now() > deadline) break;
+      if (this.#ready.length > 0 && performance.now() > deadline) break;
     }
     this.#deadline = this.#uncheckedHops = 0;
     if (this.#ready.length > 0) {
       setImmediate(() => this.#runBatch(false));
     } else {
       this.#batchScheduled = false;
-      checkForDeadlocks();
+      // a scheduler with fibers still waiting or sleeping cannot be deadlocked, nor can any
+      if (!this._busy()) checkForDeadlocks();
     }
   }
 

@@ -8,7 +8,7 @@
  * in scheduler.ts).
  */
 import { currentTask } from './scheduler';
-import type { ParkReason } from './scheduler';
+import type { ParkReason, Task, WaitReactions } from './scheduler';
 
 const SLEEPING: ParkReason = Object.freeze({ kind: 'sleeping' });
 const WAITING: ParkReason = Object.freeze({ kind: 'waiting' });
@@ -32,7 +32,33 @@ export function sleep(ms: number): void {
   task.suspend(SLEEPING, () => clearTimeout(timer));
 }
 
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+/** A rejection carried as a wake value: private, so no promise fulfils with one. */
+class Rejection {
+  constructor(readonly error: unknown) {}
+}
+
+/**
+ * The reactions wait() registers on its promises: one set per task, reused
+ * by each of its waits, so that a wait allocates no closures. A wait that is
+ * given up (its fiber cancelled, or unable to suspend) kills its set, so
+ * that its promise's late reaction wakes nobody; the next wait makes a new
+ * one. A live set has at most one reaction pending: its task's one wait.
+ */
+function reactionsFor(task: Task): WaitReactions {
+  let dead = false;
+  return {
+    fulfil: (value) => {
+      if (!dead) task.wake(value, 'own-callback');
+    },
+    reject: (error) => {
+      if (!dead) task.wake(new Rejection(error), 'own-callback');
+    },
+    abandon: () => {
+      dead = true;
+      task.waitReactions = undefined;
+    },
+  };
+}
 
 /**
  * Suspends the calling fiber until `promise` settles; returns its value or
@@ -41,18 +67,9 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
  */
 export function wait<T>(promise: PromiseLike<T> | T): T {
   const task = currentTask('wait()', 'outside fibers use `await`');
-  let abandoned = false; // the fiber was cancelled: drop the late result
-  Promise.resolve(promise).then(
-    (value) => {
-      if (!abandoned) task.wake({ ok: true, value }, 'own-callback');
-    },
-    (error: unknown) => {
-      if (!abandoned) task.wake({ ok: false, error }, 'own-callback');
-    },
-  );
-  const settled = task.suspend<Settled<T>>(WAITING, () => {
-    abandoned = true;
-  });
-  if (settled.ok) return settled.value;
-  throw settled.error;
+  const reactions = (task.waitReactions ??= reactionsFor(task));
+  Promise.resolve(promise).then(reactions.fulfil, reactions.reject);
+  const settled = task.suspend<unknown>(WAITING, reactions.abandon);
+  if (settled instanceof Rejection) throw settled.error;
+  return settled as T;
 }

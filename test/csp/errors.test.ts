@@ -91,6 +91,25 @@ describe('bad use', () => {
     expect(c.trySend('x')).toBe(false); // no receiver was left behind
   });
 
+  test('a wait() refused in a microtask that runs inside the fiber: its promise settling later wakes nobody', async () => {
+    // wait() reuses one set of promise reactions per fiber; a refused wait
+    // must kill its set, or its promise's late reaction would wake the
+    // fiber's next wait with the wrong value.
+    const s = new Scheduler();
+    let settleFirst!: (v: string) => void;
+    const first = new Promise<string>((r) => (settleFirst = r));
+    const out: { error?: unknown; second?: string } = {};
+    s.spawn(() => {
+      const ctx = vm.createContext({ wait, first, out }, { microtaskMode: 'afterEvaluate' });
+      vm.runInContext('Promise.resolve().then(() => { try { wait(first) } catch (e) { out.error = e } })', ctx);
+      setImmediate(() => settleFirst('first, settled late'));
+      out.second = wait(new Promise<string>((r) => setTimeout(() => r('second'), 30)));
+    });
+    await s.run();
+    expect(out.error).toBeInstanceOf(YieldInMicrotaskError);
+    expect(out.second).toBe('second');
+  });
+
   test('capacity: TypeError for non-numbers, RangeError for negative / fractional / huge', () => {
     expect(() => new Channel('3' as unknown as number)).toThrow(TypeError);
     expect(() => new Channel(null as unknown as number)).toThrow('Channel capacity must be a number, got null');
