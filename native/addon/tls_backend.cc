@@ -69,6 +69,9 @@ struct Carrier {
   sy_context* resumer_context = nullptr;
   TlsIdentity* resumer_identity = nullptr;
   Carrier* resumer_carrier = nullptr;  // nullptr: the thread's own stack
+  // Its value of the isolate's stack-size word (V8 >= 13, see RestoreLimit),
+  // taken once its Locker set its limit.
+  uintptr_t stack_size_word = 0;
 };
 
 // What sy_switch hands the side it switches to: how V8 was handed over.
@@ -167,13 +170,13 @@ class TlsBackend final : public Backend {
     sy_context resumer_context;
     uintptr_t limit;
     if (in) {
-      limit = kRestoreLimit ? StackLimitCurrent(isolate_) : 0;
+      limit = LimitStateNow();
       c->resumer_context = &resumer_context;
       c->resumer_identity = &resumer_identity;
       c->resumer_carrier = self;
     } else {
       if (__builtin_expect(!FiberStackIntact(c->stack), 0)) FiberStackOverflowAbort(c->stack);
-      limit = CarrierLimit(c);
+      limit = LimitStateOf(c);
       if (target != nullptr) {
         target->resumer_context = c->resumer_context;
         target->resumer_identity = c->resumer_identity;
@@ -315,18 +318,49 @@ class TlsBackend final : public Backend {
   // >= 13 also keeps an isolate-wide stack size computed by SetStackLimit
   // from the TLS stack start (GetStackStart() - limit); it decides whether
   // code runs on the "central stack", which V8 14 (Node 26) CHECKs when it
-  // throws a stack overflow. Setting the same limit again recomputes it for
-  // the stack we are now on. V8 11 and 12 (Node 20 and 22) have no such
-  // field (12.4's SetStackLimit only sets the per-thread limits, which the
-  // hand-off has just restored), and the call takes the execution-access
-  // lock (~4% of a round trip), so it is compiled out there.
+  // throws a stack overflow. Each stack's value of it never changes, so
+  // where the probe found the word (StackSizeWordOffset) a switch stores the
+  // incoming stack's value back, one store; elsewhere it sets the same limit
+  // again, which recomputes it (the execution-access lock and the TLS
+  // stack-start lookup, about 330 instructions a switch). V8 11 and 12
+  // (Node 20 and 22) have no such field (12.4's SetStackLimit only sets the
+  // per-thread limits, which the hand-off has just restored), so it is all
+  // compiled out there. `state` comes from LimitStateNow / LimitStateOf.
 #if V8_MAJOR_VERSION >= 13
   static constexpr bool kRestoreLimit = true;
 #else
   static constexpr bool kRestoreLimit = false;
 #endif
-  void RestoreLimit(uintptr_t limit) {
-    if (kRestoreLimit) isolate_->SetStackLimit(limit);
+  void RestoreLimit(uintptr_t state) {
+    if (!kRestoreLimit) return;
+    if (stack_size_word_ == nullptr) {
+      isolate_->SetStackLimit(state);
+      return;
+    }
+    *stack_size_word_ = state;
+    // SWITCHYARD_CHECK_SWAP=1: what SetStackLimit computes must be what was stored
+    if (__builtin_expect(V8Handoff::CheckingSwaps(), 0)) CheckStackSizeWord();
+  }
+  // The running stack's limit state, to put back once switched back to.
+  uintptr_t LimitStateNow() const {
+    if (!kRestoreLimit) return 0;
+    return stack_size_word_ != nullptr ? *stack_size_word_ : StackLimitCurrent(isolate_);
+  }
+  // Carrier c's, for when it is switched back to.
+  uintptr_t LimitStateOf(const Carrier* c) const {
+    if (!kRestoreLimit) return 0;
+    return stack_size_word_ != nullptr ? c->stack_size_word : CarrierLimit(c);
+  }
+  void CheckStackSizeWord() {
+    const uintptr_t stored = *stack_size_word_;
+    isolate_->SetStackLimit(StackLimitCurrent(isolate_));
+    if (*stack_size_word_ != stored) {
+      std::fprintf(stderr,
+                   "switchyard: SWITCHYARD_CHECK_SWAP: the stack-size word restored after a switch (%#lx) is not "
+                   "what SetStackLimit computes (%#lx)\n",
+                   static_cast<unsigned long>(stored), static_cast<unsigned long>(*stack_size_word_));
+      std::abort();
+    }
   }
 
   // The running V8 thread (carrier `self`, or the thread's own stack) hands
@@ -380,6 +414,7 @@ class TlsBackend final : public Backend {
   void RunBodies(Carrier* c) {
     v8::Locker locker(isolate_);
     isolate_->SetStackLimit(CarrierLimit(c));
+    if (stack_size_word_ != nullptr) c->stack_size_word = *stack_size_word_;
     isolate_->Enter();
     isolate_->Exit();
     for (;;) {
@@ -409,7 +444,7 @@ class TlsBackend final : public Backend {
     running_ = c;
     TakeBack(c, live, wake, &unlocker);
     PointHeapAtThisStack(live);
-    RestoreLimit(CarrierLimit(c));
+    RestoreLimit(LimitStateOf(c));
   }
 
   Carrier* Acquire(size_t stack_size) {
@@ -448,6 +483,11 @@ class TlsBackend final : public Backend {
   uint8_t* live_;                       // this thread's instance of the TLS block
   TlsLayout layout_ = TlsGetLayout();   // where the identity slots are in it
   bool set_stack_start_ = false;  // V8Handoff::SetStackStart instead of Enter + Exit
+  // The isolate's stack-size word (RestoreLimit), where the probe found it.
+  uintptr_t* stack_size_word_ =
+      kRestoreLimit && StackSizeWordOffset() != 0
+          ? reinterpret_cast<uintptr_t*>(reinterpret_cast<char*>(isolate_) + StackSizeWordOffset())
+          : nullptr;
   std::vector<Carrier*> pool_;
   std::vector<Carrier*> orphans_;
   size_t active_ = 0;
@@ -461,6 +501,9 @@ class TlsBackend final : public Backend {
 std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* error) {
   if (!TlsDiscover(isolate, error)) return nullptr;
   if (!StackLimitDiscover(isolate, error)) return nullptr;
+  if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1')
+    std::fprintf(stderr, "switchyard: isolate stack-size word: %s\n",
+                 StackSizeWordOffset() != 0 ? ("+" + std::to_string(StackSizeWordOffset())).c_str() : "none");
   if (TlsLiveBlock() == nullptr) {
     *error = "this thread has no instance of the executable's TLS block";
     return nullptr;

@@ -31,7 +31,19 @@ struct StackLimitLayout {
 
 // Probes the words (once per process; isolate locked by the calling thread,
 // which must be running on its own thread stack). False + *error: refuse.
+// Probes the stack-size word too (StackSizeWordOffset).
 bool StackLimitDiscover(v8::Isolate* isolate, std::string* error);
+
+// The isolate-wide "stack size" word above (V8 >= 13), as a byte offset
+// from the v8::Isolate*, or 0 where the probe found none (V8 11 and 12 have
+// none; or it was not unique). A switch then restores the incoming stack's
+// value of that word itself (one store) instead of calling SetStackLimit
+// (the execution-access lock and the TLS stack-start lookup, about 330
+// instructions). Found by probe in StackLimitDiscover: the one word in the
+// isolate's first 128 KiB (within its mapping) that holds S - limit for one
+// S after each of three SetStackLimit calls, S being a plausible start of
+// this thread's stack.
+size_t StackSizeWordOffset();
 // The calling thread's current JS stack limit (the real one, not an
 // interrupt request marker).
 uintptr_t StackLimitCurrent(v8::Isolate* isolate);

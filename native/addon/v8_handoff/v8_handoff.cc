@@ -222,6 +222,14 @@ std::string V8Handoff::InlineParts() {
 
 bool V8Handoff::LockFree() { return g_handoff.sg_flags != 0; }
 
+bool V8Handoff::CheckingSwaps() {
+  static const bool checking = [] {
+    const char* check = std::getenv("SWITCHYARD_CHECK_SWAP");
+    return check != nullptr && *check == '1';
+  }();
+  return checking;
+}
+
 std::atomic<uint64_t> V8Handoff::locked_handoffs_{0};
 uint64_t V8Handoff::LockedHandoffs() { return locked_handoffs_.load(std::memory_order_relaxed); }
 

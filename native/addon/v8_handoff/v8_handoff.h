@@ -112,6 +112,9 @@ class V8Handoff {
   // instead of one Swap.
   static uint64_t SplitHandoffs();
   static void SetMode(const std::string& mode);
+  // SWITCHYARD_CHECK_SWAP=1 (tests): check each hand-off against V8's own
+  // functions (here and in the backend's stack-size word).
+  static bool CheckingSwaps();
 
  private:
   V8Handoff() = default;
