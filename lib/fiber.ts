@@ -29,6 +29,7 @@ type NativeFiberClass = new (
   stackSize?: number,
   collectedError?: () => unknown,
   onCollectedError?: (error: unknown) => void,
+  id?: number,
 ) => object;
 const NativeFiberBase = native.NativeFiber as unknown as NativeFiberClass;
 const nativeState = Object.getOwnPropertyDescriptor(native.NativeFiber.prototype, 'state')!.get! as (
@@ -67,6 +68,12 @@ export interface FiberOptions {
 }
 
 const transferKey = native.transferKey;
+
+/** The running fiber's id (0: none), kept by the addon; see isRunning(). */
+const currentFiberId = native.currentFiberId;
+/** Ids for currentFiberId: 1, 2, 3... (0 is no fiber). */
+let nextFiberId = 1;
+const fiberId: unique symbol = Symbol('switchyard.fiberId');
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Fiber<TIn = unknown, TOut = unknown> {
@@ -125,8 +132,13 @@ export class Fiber<TIn = unknown, TOut = unknown> extends NativeFiberBase {
     }
     // The body itself, not a wrapper closing over this Fiber: the wrapper's
     // frame would stay on the fiber's stack, a GC root while suspended.
-    super(body as (value: unknown) => unknown, stackSize, hooks?.error, hooks?.onError);
+    const id = nextFiberId++;
+    super(body as (value: unknown) => unknown, stackSize, hooks?.error, hooks?.onError, id);
+    this[fiberId] = id;
   }
+
+  /** @internal see isRunning() */
+  declare readonly [fiberId]: number;
 
   /** True once the body has returned or thrown. */
   get done(): boolean {
@@ -184,4 +196,13 @@ export function transfer<R = unknown>(next: Fiber<any, any>, value?: unknown): R
   const method = (next as unknown as Record<symbol, (value: unknown) => R>)[transferKey];
   // outside a fiber the addon throws NotInFiberError
   return method.call(next, value);
+}
+
+/**
+ * Whether `fiber` is the one running now: one load from the addon's
+ * running-fiber cell, where Fiber.current is a call into the addon (the
+ * scheduler asks at every channel operation).
+ */
+export function isRunning(fiber: Fiber<any, any>): boolean {
+  return currentFiberId[0] === fiber[fiberId];
 }

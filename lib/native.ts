@@ -64,6 +64,8 @@ export interface NativeBinding {
       stackSize?: number,
       collectedError?: () => unknown,
       onCollectedError?: (error: unknown) => void,
+      /** mirrored in currentFiberId while the fiber runs */
+      id?: number,
     ): NativeFiber;
     /** yield as a plain V8 callback */
     readonly yield: (value: unknown) => unknown;
@@ -88,6 +90,13 @@ export interface NativeBinding {
    * backend cannot transfer.
    */
   readonly transferKey?: symbol;
+  /**
+   * One cell: the id (the constructor's `id`) of the fiber running now, 0 on
+   * a thread's own stack; rewritten by the addon at every switch. Telling
+   * whether a given fiber runs is one load here instead of a call to the
+   * NativeFiber.current accessor.
+   */
+  readonly currentFiberId: Float64Array;
   /** yield through N-API (slower than NativeFiber.yield) */
   yield(value: unknown): unknown;
   setErrorFactory(factory: (code: string, message: string) => Error): void;

@@ -29,7 +29,7 @@
  *   its `finally` blocks run); fibers that never started are dropped.
  */
 import { performance } from 'perf_hooks';
-import { canTransfer, Fiber, transfer } from './fiber';
+import { canTransfer, Fiber, isRunning, transfer } from './fiber';
 import { Fifo } from './csp-queues';
 import {
   BlockedFiberReport,
@@ -628,16 +628,23 @@ function checkForDeadlocks(): void {
  * @throws FiberCancelledError if this fiber's scheduler has stopped.
  */
 export function currentTask(op: string, hint: string): Task {
-  const f = Fiber.current;
-  if (!f) throw notInFiber(op, hint);
-  const task = taskOf(f);
-  if (!task) throw notInFiber(op, hint, 'in a Fiber that no Scheduler spawned');
+  let task = runningTask;
+  // nearly always the running task's own fiber; else (a plain Fiber it
+  // resumed, say) ask the addon
+  if (task === undefined || task.fiber === undefined || !isRunning(task.fiber)) {
+    const f = Fiber.current;
+    if (!f) throw notInFiber(op, hint);
+    task = taskOf(f);
+    if (!task) throw notInFiber(op, hint, 'in a Fiber that no Scheduler spawned');
+  }
   if (task.cancelled) throw task.cancelError();
   return task;
 }
 
 /** The task running now, or undefined (for calls that work anywhere). */
 export function currentTaskOrUndefined(): Task | undefined {
+  const task = runningTask;
+  if (task !== undefined && task.fiber !== undefined && isRunning(task.fiber)) return task;
   const f = Fiber.current;
   return f ? taskOf(f) : undefined;
 }

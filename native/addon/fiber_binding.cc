@@ -258,6 +258,7 @@ void Construct(const v8::FunctionCallbackInfo<v8::Value>& info) {
   auto* core = new FiberCore(runtime, isolate->GetCurrentContext(), info[0].As<v8::Function>(), stack_size);
   if (info.Length() > 2 && info[2]->IsFunction()) core->collected_error_hook.Reset(isolate, info[2].As<v8::Function>());
   if (info.Length() > 3 && info[3]->IsFunction()) core->collected_reaction_hook.Reset(isolate, info[3].As<v8::Function>());
+  if (info.Length() > 4 && info[4]->IsNumber()) core->js_id = info[4].As<v8::Number>()->Value();
   core->SetObject(info.This());
   auto* self = new NativeFiber(b->data, core);
   if (napi_add_finalizer(b->env, FromV8(info.This()), self, NativeFiber::Finalize, nullptr, nullptr) != napi_ok) {
@@ -315,6 +316,12 @@ void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports) {
     v8::Local<v8::Symbol> key = v8::Symbol::New(isolate, Str(isolate, "switchyard.transfer"));
     proto->Set(key, method(Hop, 1, hop(3)), fixed);
     exports.Set("transferKey", Napi::Value(env, FromV8(key)));
+  }
+  // The running fiber's id, one cell (FiberRuntime::SetCurrentIdCell).
+  {
+    v8::Local<v8::ArrayBuffer> cell = v8::ArrayBuffer::New(isolate, sizeof(double));
+    data->runtime->SetCurrentIdCell(cell->GetBackingStore());
+    exports.Set("currentFiberId", Napi::Value(env, FromV8(v8::Float64Array::New(cell, 0, 1))));
   }
   // Fiber.current, kept by the runtime: lib/fiber.ts holds no reference to
   // a fiber that could outlive its running (see collected_fiber.cc).

@@ -226,7 +226,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
     fiber->in_value = value;
     fiber->resumer_ = current_;
     RecordRunningQueues(fiber);
-    current_ = fiber;
+    SetCurrent(fiber);
     depth_++;
     fiber->state_ = FiberState::kRunning;
   } else {
@@ -262,7 +262,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
       for (int i = 0; i < fiber->running_count_; i++) next->running_queues_[i] = fiber->running_queues_[i];
       fiber->state_ = FiberState::kSuspended;
       next->state_ = FiberState::kRunning;
-      current_ = next;
+      SetCurrent(next);
     } else {
       fiber->out_mode = OutMode::kYielded;
       fiber->out_value = value;
@@ -298,7 +298,7 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
   async_.RestoreCped(resumer_cped);
   fiber = current_;
   depth_--;
-  current_ = fiber->resumer_;
+  SetCurrent(fiber->resumer_);
   fiber->resumer_ = nullptr;
 
   switch (fiber->out_mode) {

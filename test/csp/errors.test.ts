@@ -49,6 +49,27 @@ describe('bad use', () => {
     expect(ch.trySend(1)).toBe(false);
   });
 
+  test('blocking calls inside a plain Fiber that a scheduler fiber resumed: NotInFiberError, and the scheduler fiber goes on', async () => {
+    // The scheduler knows which of its fibers runs; a plain Fiber resumed
+    // inside it runs in its place and must not be taken for it.
+    const s = new Scheduler();
+    const out: { errors?: Error[]; after?: number } = {};
+    const c = new Channel<number>(1);
+    s.spawn(() => {
+      const inner = new Fiber(() => blockingCalls.map(([, call]) => thrown(call)));
+      out.errors = inner.resume() as Error[];
+      c.send(7);
+      out.after = c.recv();
+    });
+    await s.run();
+    expect(out.errors).toHaveLength(blockingCalls.length);
+    for (const e of out.errors!) {
+      expect(e).toBeInstanceOf(NotInFiberError);
+      expect(e.message).toContain('in a Fiber that no Scheduler spawned');
+    }
+    expect(out.after).toBe(7);
+  });
+
   test('blocking calls inside a microtask of a scheduler fiber cannot hang the fiber', async () => {
     // A promise callback never runs inside the fiber (microtasks drain on the
     // main stack), so the call is simply "outside of a fiber".
