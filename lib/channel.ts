@@ -70,6 +70,13 @@ let nextChannelId = 1;
 const SENT = Symbol('sent');
 const CLOSED = Symbol('closed');
 const CLOSED_AND_DRAINED: RecvResult<never> = Object.freeze({ ok: false, value: undefined });
+/** What a blocked fiber receiver is woken with once the channel is closed and drained (any other wake value is the value). */
+const DRAINED = Symbol('drained');
+/** #take() found no value. */
+const NOTHING = Symbol('nothing');
+// tryRecv()'s two "nothing there" answers, shared (the results are read-only)
+const NOTHING_YET: TryRecvResult<never> = Object.freeze({ ok: false, value: undefined, closed: false });
+const NOTHING_EVER: TryRecvResult<never> = Object.freeze({ ok: false, value: undefined, closed: true });
 
 // A fiber blocked in send() or recv(): one object per blocking call (the
 // methods live on the prototype), woken with what the call returns.
@@ -89,10 +96,10 @@ class FiberSender<T> implements SendWaiter<T> {
 class FiberReceiver<T> implements RecvWaiter<T> {
   constructor(readonly task: Task) {}
   received(value: T): void {
-    this.task.wake({ ok: true, value });
+    this.task.wake(value);
   }
   closed(): void {
-    this.task.wake(CLOSED_AND_DRAINED);
+    this.task.wake(DRAINED);
   }
 }
 
@@ -163,14 +170,15 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
    * @throws NotInFiberError outside a scheduler fiber (use recvAsync there).
    */
   recv(): T {
-    const r = this.#recvBlocking('Channel.recv()');
-    if (!r.ok) throw new ChannelClosedError(this, 'recv on a closed and drained channel');
-    return r.value;
+    const v = this.#recvBlocking('Channel.recv()');
+    if (v === DRAINED) throw new ChannelClosedError(this, 'recv on a closed and drained channel');
+    return v;
   }
 
   /** Like recv() but reports "closed and drained" as `{ ok: false }` instead of throwing. */
   recvOrDone(): RecvResult<T> {
-    return this.#recvBlocking('Channel.recvOrDone()');
+    const v = this.#recvBlocking('Channel.recvOrDone()');
+    return v === DRAINED ? CLOSED_AND_DRAINED : { ok: true, value: v };
   }
 
   /** `for (const v of ch)` inside a fiber: ends once the channel is closed and drained. */
@@ -179,18 +187,20 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
     currentTask('for (... of channel)', 'from async code use `for await (const v of ch)`');
     return {
       next: (): IteratorResult<T> => {
-        const r = this.#recvBlocking('for (... of channel)');
-        return r.ok ? { done: false, value: r.value } : { done: true, value: undefined };
+        const v = this.#recvBlocking('for (... of channel)');
+        return v === DRAINED ? { done: true, value: undefined } : { done: false, value: v };
       },
     };
   }
 
-  #recvBlocking(op: string): RecvResult<T> {
+  /** The next value, or DRAINED once the channel is closed and drained (no result object per value). */
+  #recvBlocking(op: string): T | typeof DRAINED {
     const task = currentTask(op, 'from async code use `await ch.recvAsync()`, or tryRecv()');
-    const now = this.tryRecv();
-    if (now.ok || now.closed) return now.ok ? now : CLOSED_AND_DRAINED;
+    const now = this.#take();
+    if (now !== NOTHING) return now;
+    if (this.#closed) return DRAINED;
     const node = this._addReceiver(new FiberReceiver<T>(task));
-    return task.suspend<RecvResult<T>>(
+    return task.suspend<T | typeof DRAINED>(
       (this.#recvPark ??= blockedOn(this, 'recv')),
       () => this._remove(node),
     );
@@ -219,6 +229,13 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
 
   /** Receives if a value is buffered or a sender is waiting. */
   tryRecv(): TryRecvResult<T> {
+    const v = this.#take();
+    if (v !== NOTHING) return { ok: true, value: v };
+    return this.#closed ? NOTHING_EVER : NOTHING_YET;
+  }
+
+  /** tryRecv()'s work: a value, or NOTHING (no result object per value). */
+  #take(): T | typeof NOTHING {
     if (this.#buffer.length > 0) {
       const value = this.#buffer.shift() as T;
       // a slot opened: the oldest blocked sender's value moves into it
@@ -227,14 +244,14 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
         this.#buffer.push(sender.value);
         sender.delivered();
       }
-      return { ok: true, value };
+      return value;
     }
     const sender = this.#senders.shift();
     if (sender) {
       sender.delivered();
-      return { ok: true, value: sender.value };
+      return sender.value;
     }
-    return { ok: false, value: undefined, closed: this.#closed };
+    return NOTHING;
   }
 
   /**
