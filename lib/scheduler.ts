@@ -399,7 +399,7 @@ export class Scheduler {
       setImmediate(() => this.#runBatch(false));
     } else {
       this.#batchScheduled = false;
-      // a scheduler with fibers still waiting or sleeping cannot be deadlocked, nor can any
+      // checkForDeadlocks does nothing while any scheduler is busy, this one included
       if (!this._busy()) checkForDeadlocks();
     }
   }
