@@ -628,21 +628,16 @@ function checkForDeadlocks(): void {
  * @throws FiberCancelledError if this fiber's scheduler has stopped.
  */
 export function currentTask(op: string, hint: string): Task {
-  let task = runningTask;
-  // nearly always the running task's own fiber; else (a plain Fiber it
-  // resumed, say) ask the addon
-  if (task === undefined || task.fiber === undefined || !isRunning(task.fiber)) {
-    const f = Fiber.current;
-    if (!f) throw notInFiber(op, hint);
-    task = taskOf(f);
-    if (!task) throw notInFiber(op, hint, 'in a Fiber that no Scheduler spawned');
-  }
+  const task = currentTaskOrUndefined();
+  if (!task) throw Fiber.current ? notInFiber(op, hint, 'in a Fiber that no Scheduler spawned') : notInFiber(op, hint);
   if (task.cancelled) throw task.cancelError();
   return task;
 }
 
 /** The task running now, or undefined (for calls that work anywhere). */
 export function currentTaskOrUndefined(): Task | undefined {
+  // nearly always the running task's own fiber; else (a plain Fiber it
+  // resumed, say) ask the addon
   const task = runningTask;
   if (task !== undefined && task.fiber !== undefined && isRunning(task.fiber)) return task;
   const f = Fiber.current;
