@@ -19,46 +19,106 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
-const { CACHE, resolveVersion, nodePaths } = require('./targets');
+const { CACHE, resolveVersion, packagePaths, nodePaths } = require('./targets');
 
-/** what to install where, and whether it is there already */
+const STAGING = '.staging-';
+
+const isComplete = (p) => [p.bin, path.join(p.include, 'node.h'), path.join(p.include, 'common.gypi')].every((f) => fs.existsSync(f));
+
+/**
+ * What to install where. npm writes into a staging prefix of this process's
+ * own, renamed into place once complete: several processes (jest workers, a
+ * bench beside a test) may want the same Node at once, and two npm installs
+ * into one prefix break each other (seen in CI: one exits 217, the other
+ * finds bin/node missing).
+ */
 function installPlan(arch, spec) {
   const version = resolveVersion(arch, spec);
   const paths = nodePaths(arch, version);
-  const present = fs.existsSync(paths.bin) && fs.existsSync(path.join(paths.include, 'node.h'));
   const prefix = path.join(CACHE, `${arch}-${version}`);
+  const staging = path.join(CACHE, `${STAGING}${arch}-${version}-${process.pid}-${Date.now().toString(36)}`);
   const pkg = `node-linux-${arch}@${version}`;
-  const args = ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
+  const args = ['install', '--prefix', staging, '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];
   // npm refuses a package whose "cpu" field is not the host's: say which cpu we want
   if (arch !== process.arch) args.push('--force', `--cpu=${arch}`);
   args.push(pkg);
-  return { version, paths, present, prefix, pkg, args };
+  return { arch, version, paths, present: isComplete(paths), prefix, staging, pkg, args };
 }
 
 function installFailed(plan, how, stderr) {
   return new Error(`fetch-node: \`npm ${plan.args.join(' ')}\` failed (${how}):\n${(stderr || '').trim()}`);
 }
 
-function checkInstalled(plan) {
-  const p = plan.paths;
-  for (const f of [p.bin, path.join(p.include, 'node.h'), path.join(p.include, 'common.gypi')]) {
-    if (!fs.existsSync(f)) throw new Error(`fetch-node: ${plan.pkg} installed but ${f} is missing`);
+const removeTree = (dir) => fs.rmSync(dir, { recursive: true, force: true });
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
   }
-  return { version: plan.version, ...p };
 }
 
-function announce(plan) {
-  process.stderr.write(`fetch-node: npm install ${plan.pkg} into ${path.relative(process.cwd(), plan.prefix) || plan.prefix}\n`);
+/** staging prefixes left by a process that died mid-install (killed, power cut) */
+function removeAbandonedStaging() {
+  for (const name of fs.readdirSync(CACHE)) {
+    if (!name.startsWith(STAGING)) continue;
+    const pid = Number(name.split('-').at(-2));
+    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) removeTree(path.join(CACHE, name));
+  }
+}
+
+function prepare(plan, quiet) {
+  fs.mkdirSync(CACHE, { recursive: true });
+  removeAbandonedStaging();
+  if (!quiet) process.stderr.write(`fetch-node: npm install ${plan.pkg} into ${path.relative(process.cwd(), plan.prefix) || plan.prefix}\n`);
+}
+
+/**
+ * Move the finished staging prefix into place. When the place is taken,
+ * either another process got there first with a complete install (ours is
+ * dropped), or an install cut short by an older fetch-node, which wrote in
+ * place, left a broken one (moved aside and replaced).
+ */
+function publish(plan) {
+  try {
+    if (!isComplete(packagePaths(plan.staging, plan.arch))) {
+      throw new Error(`fetch-node: npm installed ${plan.pkg} but its bin/node or include/node headers are missing`);
+    }
+    for (let attempt = 1; ; attempt++) {
+      try {
+        fs.renameSync(plan.staging, plan.prefix);
+        break;
+      } catch (e) {
+        if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
+        if (isComplete(plan.paths)) break;
+        if (attempt === 3) throw new Error(`fetch-node: ${plan.prefix} is incomplete and could not be replaced`);
+        const aside = `${plan.staging}.broken`;
+        try {
+          fs.renameSync(plan.prefix, aside);
+        } catch (e2) {
+          if (e2.code !== 'ENOENT') throw e2; // another process moved it meanwhile: try again
+        }
+        removeTree(aside);
+      }
+    }
+  } finally {
+    removeTree(plan.staging);
+  }
+  return { version: plan.version, ...plan.paths };
 }
 
 function ensureNode(arch, spec, { quiet = false } = {}) {
   const plan = installPlan(arch, spec);
   if (plan.present) return { version: plan.version, ...plan.paths };
-  fs.mkdirSync(plan.prefix, { recursive: true });
-  if (!quiet) announce(plan);
+  prepare(plan, quiet);
   const r = spawnSync('npm', plan.args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.error || r.status !== 0) throw installFailed(plan, r.error ? r.error.message : `exit ${r.status}`, r.stderr);
-  return checkInstalled(plan);
+  if (r.error || r.status !== 0) {
+    removeTree(plan.staging);
+    throw installFailed(plan, r.error ? r.error.message : `exit ${r.status}`, r.stderr);
+  }
+  return publish(plan);
 }
 
 /** bytes under dir (files only; what npm has unpacked so far) */
@@ -87,7 +147,7 @@ function treeBytes(dir) {
 const mb = (bytes) => `${Math.round(bytes / 1048576)} MB`;
 
 /**
- * ensureNode with progress: npm unpacks the tarball into the prefix while it
+ * ensureNode with progress: npm unpacks the tarball into the staging prefix while it
  * downloads it, so the size unpacked so far says how far it got (the
  * registry gives no total for these packages). On a terminal one line is
  * rewritten; elsewhere (CI logs) a line every few seconds.
@@ -95,8 +155,7 @@ const mb = (bytes) => `${Math.round(bytes / 1048576)} MB`;
 function fetchNode(arch, spec, { quiet = false, everyMs } = {}) {
   const plan = installPlan(arch, spec);
   if (plan.present) return Promise.resolve({ version: plan.version, ...plan.paths });
-  fs.mkdirSync(plan.prefix, { recursive: true });
-  if (!quiet) announce(plan);
+  prepare(plan, quiet);
   const tty = Boolean(process.stderr.isTTY);
   const started = Date.now();
   const elapsed = () => `${Math.round((Date.now() - started) / 1000)} s`;
@@ -105,7 +164,7 @@ function fetchNode(arch, spec, { quiet = false, everyMs } = {}) {
     if (tty) process.stderr.write(`\r\x1b[K${text}${final ? '\n' : ''}`);
     else process.stderr.write(`${text}\n`);
   };
-  const timer = setInterval(() => show(`fetch-node: ${plan.pkg}: ${mb(treeBytes(plan.prefix))} unpacked (${elapsed()})`, false), everyMs ?? (tty ? 500 : 5000));
+  const timer = setInterval(() => show(`fetch-node: ${plan.pkg}: ${mb(treeBytes(plan.staging))} unpacked (${elapsed()})`, false), everyMs ?? (tty ? 500 : 5000));
   return new Promise((resolve, reject) => {
     const child = spawn('npm', plan.args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -114,13 +173,15 @@ function fetchNode(arch, spec, { quiet = false, everyMs } = {}) {
     const finish = (how) => {
       clearInterval(timer);
       if (how) {
+        removeTree(plan.staging);
         show(`fetch-node: ${plan.pkg}: failed after ${elapsed()}`, true);
         reject(installFailed(plan, how, stderr));
         return;
       }
       try {
-        const node = checkInstalled(plan);
-        show(`fetch-node: ${plan.pkg}: ${mb(treeBytes(plan.prefix))} in ${elapsed()}`, true);
+        const bytes = treeBytes(plan.staging);
+        const node = publish(plan);
+        show(`fetch-node: ${plan.pkg}: ${mb(bytes)} in ${elapsed()}`, true);
         resolve(node);
       } catch (e) {
         reject(e);

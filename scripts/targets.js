@@ -11,7 +11,8 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const CACHE = path.join(ROOT, '.cache', 'node');
+// SWITCHYARD_NODE_CACHE lets clones share one cache (each Node is about 150 MB)
+const CACHE = process.env.SWITCHYARD_NODE_CACHE ? path.resolve(process.env.SWITCHYARD_NODE_CACHE) : path.join(ROOT, '.cache', 'node');
 
 /** latest release of each supported major, per architecture */
 const VERSIONS = {
@@ -34,10 +35,15 @@ function resolveVersion(arch, spec) {
   return s;
 }
 
+/** the package node-linux-<arch> as npm installs it under prefix: { dir, bin, include } */
+function packagePaths(prefix, arch) {
+  const dir = path.join(prefix, 'node_modules', `node-linux-${arch}`);
+  return { dir, bin: path.join(dir, 'bin', 'node'), include: path.join(dir, 'include', 'node') };
+}
+
 /** where fetch-node.js puts <arch>-<version>: { dir, bin, include } */
 function nodePaths(arch, version) {
-  const dir = path.join(CACHE, `${arch}-${version}`, 'node_modules', `node-linux-${arch}`);
-  return { dir, bin: path.join(dir, 'bin', 'node'), include: path.join(dir, 'include', 'node') };
+  return packagePaths(path.join(CACHE, `${arch}-${version}`), arch);
 }
 
 /** every prebuild target: { id: 'x64-22', arch, major, version } */
@@ -105,4 +111,4 @@ function runnerFor(arch, bin) {
   throw new Error(`cannot run a ${arch} node on a ${host} host`);
 }
 
-module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, nodePaths, allTargets, hostArch, runnerFor, CROSS_TOOLCHAINS };
+module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, packagePaths, nodePaths, allTargets, hostArch, runnerFor, CROSS_TOOLCHAINS };
