@@ -8,7 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 namespace switchyard {
 
@@ -64,6 +66,9 @@ bool MapFile(const char* path, MappedFile* out, std::string* error) {
   return true;
 }
 
+// Longer mangled names are never sought (V8's and Node's are under 200).
+constexpr size_t kLongestName = 1024;
+
 bool InFile(const MappedFile& f, uint64_t offset, uint64_t length) {
   return offset <= f.size && length <= f.size - offset;
 }
@@ -100,13 +105,26 @@ bool ElfFindSymbols(const char* const* names, uintptr_t* addresses, size_t count
   const auto* syms = reinterpret_cast<const Sym*>(file.data + symtab->sh_offset);
   const size_t nsyms = symtab->sh_size / sizeof(Sym);
   const char* strings = reinterpret_cast<const char*>(file.data + strtab->sh_offset);
+  const size_t strings_size = strtab->sh_size;
+  // Node's table holds about 185,000 names, most of them sharing long
+  // prefixes (_ZN2v88internal...) with the ones sought: comparing each with
+  // every name sought cost tens of millions of instructions at start-up.
+  // A name is compared only where its length is one of theirs.
+  std::vector<size_t> lengths(count);
+  std::vector<bool> sought_length(kLongestName + 1, false);
+  for (size_t i = 0; i < count; i++) {
+    lengths[i] = std::strlen(names[i]);
+    if (lengths[i] <= kLongestName) sought_length[lengths[i]] = true;
+  }
   size_t left = count;
   for (size_t s = 0; s < nsyms && left > 0; s++) {
     const Sym& sym = syms[s];
-    if (sym.st_value == 0 || sym.st_name >= strtab->sh_size || sym.st_shndx == SHN_UNDEF) continue;
+    if (sym.st_value == 0 || sym.st_name >= strings_size || sym.st_shndx == SHN_UNDEF) continue;
     const char* name = strings + sym.st_name;
+    const size_t length = strnlen(name, std::min(strings_size - sym.st_name, kLongestName + 1));
+    if (length > kLongestName || !sought_length[length]) continue;
     for (size_t i = 0; i < count; i++) {
-      if (addresses[i] == 0 && std::strcmp(name, names[i]) == 0) {
+      if (addresses[i] == 0 && lengths[i] == length && std::memcmp(name, names[i], length) == 0) {
         addresses[i] = bias + static_cast<uintptr_t>(sym.st_value);
         left--;
         break;
