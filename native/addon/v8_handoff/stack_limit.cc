@@ -26,6 +26,7 @@ uintptr_t ReadWord(v8::Isolate* isolate, size_t off) {
 
 size_t g_stack_size_word = 0;
 
+#if V8_MAJOR_VERSION >= 13
 // The end of the readable mapping that holds `p` (0: none found), so that
 // the stack-size probe never reads past the isolate's memory.
 uintptr_t ReadableMappingEnd(uintptr_t p) {
@@ -45,6 +46,7 @@ uintptr_t ReadableMappingEnd(uintptr_t p) {
   std::fclose(f);
   return end_found;
 }
+#endif
 
 // See StackSizeWordOffset. `words[k]`: the window after SetStackLimit(limits[k]).
 constexpr size_t kStackSizeWindow = 128 * 1024;
@@ -78,10 +80,16 @@ bool DiscoverStackLimit(v8::Isolate* isolate, std::string* error) {
   uintptr_t v1 = (sp - 256 * 1024) & ~uintptr_t{4095};
   uintptr_t v2 = v1 - 8192;
   uintptr_t v3 = v1 - 20480;
-  // the stack-size word's window: the isolate's first 128 KiB, within its mapping
+  // the stack-size word's window: the isolate's first 128 KiB, within its
+  // mapping; none before V8 13, which has no such word (the probe would
+  // read /proc/self/maps and copy 384 KiB at every start-up for nothing)
+#if V8_MAJOR_VERSION >= 13
   const uintptr_t iso = reinterpret_cast<uintptr_t>(isolate);
   const uintptr_t mapping_end = ReadableMappingEnd(iso);
   const size_t window = mapping_end > iso ? std::min<size_t>(kStackSizeWindow, mapping_end - iso) : 0;
+#else
+  const size_t window = 0;
+#endif
   // sized before the probe: no allocation between a SetStackLimit and its snapshot
   std::vector<uintptr_t> words[3];
   for (auto& w : words) w.resize(window / sizeof(uintptr_t));

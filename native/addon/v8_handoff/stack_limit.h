@@ -35,8 +35,8 @@ struct StackLimitLayout {
 bool StackLimitDiscover(v8::Isolate* isolate, std::string* error);
 
 // The isolate-wide "stack size" word above (V8 >= 13), as a byte offset
-// from the v8::Isolate*, or 0 where the probe found none (V8 11 and 12 have
-// none; or it was not unique). A switch then restores the incoming stack's
+// from the v8::Isolate*, or 0 where the probe found none (it was not
+// unique; V8 11 and 12 have none, and are not probed). A switch then restores the incoming stack's
 // value of that word itself (one store) instead of calling SetStackLimit
 // (the execution-access lock and the TLS stack-start lookup, about 330
 // instructions). Found by probe in StackLimitDiscover: the one word in the
