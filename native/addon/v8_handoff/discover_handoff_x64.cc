@@ -1,18 +1,12 @@
-// discover_handoff_x64.cc: DiscoverHandoff on x86-64. V8's functions come
-// from the executable's symbols (v8_symbols.h); their code must match one
-// V8 build's patterns (x64_patterns.h) exactly, which pins the offsets V8
-// itself uses and the order of the archive parts. The optional parts
-// (inline copies, lock-free stack limits, the heap's stack start) are
-// matched separately and left to V8's functions where they differ.
+// discover_handoff_x64.cc: DiscoverHandoff on x86-64: the steps of
+// discovery_steps.h with x86-64's patterns (x64_patterns.h) and matchers.
 #if defined(__x86_64__)
-
-#include <dlfcn.h>
 
 #include <map>
 #include <string>
 
+#include "discovery_steps.h"
 #include "handoff_ops.h"
-#include "handoff_symbols.h"
 #include "straight_copy.h"
 #include "x64_code_match.h"
 #include "x64_patterns.h"
@@ -21,164 +15,68 @@ namespace switchyard {
 
 namespace {
 
-using Captures = std::map<std::string, int32_t>;
+struct X64 {
+  using Unit = uint8_t;
+  using ThreadManagerVariant = x64::ThreadManagerVariant;
+  static const auto& ThreadManagers() { return x64::kThreadManagerVariants; }
+  static const auto& Hsis() { return x64::kHsiVariants; }
+  static const auto& StackGuards() { return x64::kStackGuardVariants; }
+  static const auto& RegExpArchives() { return x64::kRegExpArchiveVariants; }
+  static constexpr int32_t kRegExpThreadLocalSize = x64::kRegExpThreadLocalSize;
 
-const uint8_t* Code(const V8SymbolMap& sym, const char* key) { return static_cast<const uint8_t*>(sym.at(key)); }
-
-// The memcpy V8's code calls (clang's large copies call it through the PLT).
-const void* Memcpy() { return dlsym(RTLD_DEFAULT, "memcpy"); }
-
-// A part whose archive and restore are straight copies of the same bytes;
-// size 0 otherwise.
-StraightCopy StraightCopyPair(const uint8_t* archive, const uint8_t* restore) {
-  StraightCopy a, r;
-  std::string ignored;
-  if (!MatchStraightCopy(archive, CopyDirection::kArchive, &a, &ignored, Memcpy()) ||
-      !MatchStraightCopy(restore, CopyDirection::kRestore, &r, &ignored, Memcpy()) || a.offset != r.offset ||
-      a.size != r.size)
-    return StraightCopy{};
-  return a;
-}
-
-// The ThreadManager's code: the one V8 build whose three functions match.
-const x64::ThreadManagerVariant* MatchThreadManager(const V8SymbolMap& sym, Captures* cap, std::string* why) {
-  std::string tried;
-  for (const x64::ThreadManagerVariant& v : x64::kThreadManagerVariants) {
-    Captures c;
-    std::string detail;
-    const char* failed = nullptr;
-    if (!MatchCode(Code(sym, "restore_thread"), v.restore_thread, sym, &c, &detail))
-      failed = "ThreadManager::RestoreThread";
-    else if (!MatchCode(Code(sym, "eagerly_archive"), v.eagerly_archive_thread, sym, &c, &detail))
-      failed = "ThreadManager::EagerlyArchiveThread";
-    else if (!MatchCode(Code(sym, "unlocker_dtor"), v.unlocker_destructor, sym, &c, &detail))
-      failed = "Unlocker::~Unlocker";
-    if (failed == nullptr) {
-      *cap = c;
-      return &v;
-    }
-    if (!tried.empty()) tried += "; ";
-    tried += std::string(v.v8_build) + ": " + failed + " differs (" + detail + ")";
+  static bool MatchCode(const Unit* code, const char* pattern, const V8SymbolMap& sym, discovery::Captures* c,
+                        std::string* why) {
+    return switchyard::MatchCode(code, pattern, sym, c, why);
   }
-  *why = "V8's ThreadManager code is not that of any V8 build this was written for [" + tried + "]";
-  return nullptr;
-}
+  static bool MatchStraightCopy(const Unit* code, CopyDirection direction, StraightCopy* out, std::string* why,
+                                const void* memcpy_address) {
+    return switchyard::MatchStraightCopy(code, direction, out, why, memcpy_address);
+  }
 
-void MatchHandleScopeImplementer(const V8SymbolMap& sym, HandoffOps* o) {
-  for (const x64::HsiVariant& v : x64::kHsiVariants) {
-    Captures c;
+  // The request pattern, then the stores of the interrupt limit: at a
+  // fixed distance from the function's start, or (request_set_at 0) right
+  // after the request pattern.
+  static bool MatchInterruptRequest(const Unit* request, const x64::StackGuardVariant& v, const V8SymbolMap& sym,
+                                    discovery::Captures* c) {
     std::string ignored;
-    if (MatchCode(Code(sym, "hsi_archive"), v.archive, sym, &c, &ignored) &&
-        MatchCode(Code(sym, "hsi_restore"), v.restore, sym, &c, &ignored) &&
-        c["iso_hsd_16"] == c["iso_hsd"] + 16 && (c.count("iso_hsd_24") == 0 || c["iso_hsd_24"] == c["iso_hsd"] + 24) &&
-        v.hsd_in_hsi + v.hsd_size == v.size) {
-      o->hsi_size = v.size;
-      o->hsd_in_hsi = v.hsd_in_hsi;
-      o->hsd_size = v.hsd_size;
-      o->iso_hsd = c["iso_hsd"];
-      return;
-    }
+    const Unit* after_request = nullptr;
+    return switchyard::MatchCode(request, v.request, sym, c, &ignored, &after_request) &&
+           switchyard::MatchCode(v.request_set_at != 0 ? request + v.request_set_at : after_request,
+                                 v.request_set_limits, sym, c, &ignored);
   }
-}
 
-// Isolate::Enter's first part (x64::kIsolateEnterVariants), with `this`
-// in rbx from the prologue's mov %rdi,%rbx on.
-void MatchIsolateEnter(const V8SymbolMap& sym, HandoffOps* o) {
-  if (sym.at("isolate_enter") == nullptr) return;
-  const uint8_t* enter = Code(sym, "isolate_enter");
-  bool this_in_rbx = false;
-  for (int i = 0; i < x64::kIsolateEnterSearch; i++) {
-    if (i >= 3 && enter[i - 3] == 0x48 && enter[i - 2] == 0x89 && enter[i - 1] == 0xfb) this_in_rbx = true;
-    if (!this_in_rbx) continue;
-    for (const x64::IsolateEnterVariant& v : x64::kIsolateEnterVariants) {
-      const char* setter = v.passes_start ? "set_stack_start" : "set_stack_start_here";
-      Captures c;
-      std::string ignored;
-      if (sym.at(setter) == nullptr || !MatchCode(enter + i, v.pattern, sym, &c, &ignored)) continue;
-      if (v.passes_start)
-        o->set_stack_start = reinterpret_cast<void (*)(void*, void*)>(const_cast<void*>(sym.at(setter)));
-      else
-        o->set_stack_start_here = reinterpret_cast<void (*)(void*)>(const_cast<void*>(sym.at(setter)));
-      o->iso_heap = c["iso_heap"];
-      return;
-    }
-  }
-}
-
-void MatchStackGuard(const V8SymbolMap& sym, HandoffOps* o) {
-  for (const x64::StackGuardVariant& v : x64::kStackGuardVariants) {
-    Captures c = {{"iso_break_access", o->iso_break_access}};
-    std::string ignored;
-    if (!MatchCode(Code(sym, "sg_archive"), v.archive, sym, &c, &ignored) ||
-        !MatchCode(Code(sym, "sg_restore"), v.restore, sym, &c, &ignored))
-      continue;
-    o->sg_size = v.size;
-    // The captures are StackGuard offsets; the interrupt state must
-    // follow the four limit words, which a lock-free hand-off swaps.
-    const uint8_t* request = Code(sym, "request_interrupt");
-    const uint8_t* after_request = nullptr;
-    if (request != nullptr && MatchCode(request, v.request, sym, &c, &ignored, &after_request) &&
-        MatchCode(v.request_set_at != 0 ? request + v.request_set_at : after_request, v.request_set_limits, sym, &c,
-                  &ignored)) {
-      const int32_t scopes = c["sg_scopes"] - kStackGuardThreadLocal;
-      const int32_t flags = c["sg_flags"] - kStackGuardThreadLocal;
-      if (scopes >= kStackLimitsSize && flags >= kStackLimitsSize && scopes + 8 <= v.size && flags + 4 <= v.size) {
-        o->sg_scopes = scopes;
-        o->sg_flags = flags;
-        o->sg_c_limits = v.c_limits;
+  // Isolate::Enter's first part (x64::kIsolateEnterVariants), searched for
+  // from where the prologue's mov %rdi,%rbx has put `this` in rbx.
+  static void MatchIsolateEnter(const V8SymbolMap& sym, HandoffOps* o) {
+    if (sym.at("isolate_enter") == nullptr) return;
+    const Unit* enter = discovery::Code<X64>(sym, "isolate_enter");
+    bool this_in_rbx = false;
+    for (int i = 0; i < x64::kIsolateEnterSearch; i++) {
+      if (i >= 3 && enter[i - 3] == 0x48 && enter[i - 2] == 0x89 && enter[i - 1] == 0xfb) this_in_rbx = true;
+      if (!this_in_rbx) continue;
+      for (const x64::IsolateEnterVariant& v : x64::kIsolateEnterVariants) {
+        const char* setter = v.passes_start ? "set_stack_start" : "set_stack_start_here";
+        discovery::Captures c;
+        std::string ignored;
+        if (sym.at(setter) == nullptr || !switchyard::MatchCode(enter + i, v.pattern, sym, &c, &ignored)) continue;
+        if (v.passes_start)
+          o->set_stack_start = reinterpret_cast<void (*)(void*, void*)>(const_cast<void*>(sym.at(setter)));
+        else
+          o->set_stack_start_here = reinterpret_cast<void (*)(void*)>(const_cast<void*>(sym.at(setter)));
+        o->iso_heap = c["iso_heap"];
+        return;
       }
     }
-    return;
   }
-}
 
-void MatchRegExpStack(const V8SymbolMap& sym, HandoffOps* o) {
-  StraightCopy regexp;
-  std::string ignored;
-  if (!MatchStraightCopy(Code(sym, "regexp_restore"), CopyDirection::kRestore, &regexp, &ignored, Memcpy()) ||
-      regexp.size != x64::kRegExpThreadLocalSize)
-    return;
-  for (const char* pattern : x64::kRegExpArchiveVariants) {
-    Captures c;
-    if (MatchCode(Code(sym, "regexp_archive"), pattern, sym, &c, &ignored) && c["regexp_tl"] == regexp.offset &&
-        c["regexp_tl_16"] == regexp.offset + 16 && c["regexp_tl_32"] == regexp.offset + 32 &&
-        c["regexp_owns"] >= regexp.offset && c["regexp_owns"] < regexp.offset + regexp.size) {
-      o->regexp_part = regexp;
-      o->regexp_owns = c["regexp_owns"];
-      return;
-    }
-  }
-}
+  // x86-64's patterns name V8's functions only (memcpy is passed to the
+  // straight-copy matcher instead).
+  static void AddSymbols(V8SymbolMap*) {}
+};
 
 }  // namespace
 
-bool DiscoverHandoff(HandoffOps* ops, std::string* why) {
-  V8SymbolMap sym;
-  if (!FindV8Symbols(kHandoffSymbols, std::size(kHandoffSymbols), true, &sym, why)) return false;
-  FindV8Symbols(kOptionalHandoffSymbols, std::size(kOptionalHandoffSymbols), false, &sym, why);
-  Captures cap;
-  const x64::ThreadManagerVariant* build = MatchThreadManager(sym, &cap, why);
-  if (build == nullptr) return false;
-
-  HandoffOps& o = *ops;
-  o.v8_build = build->v8_build;
-  SetThreadManagerOps(sym, cap, &o);
-
-  // Optional: our own copies of the parts where V8's functions are known
-  // straight copies, and the shortcuts.
-  MatchHandleScopeImplementer(sym, &o);
-  MatchIsolateEnter(sym, &o);
-  MatchStackGuard(sym, &o);
-  o.isolate_part = StraightCopyPair(Code(sym, "isolate_archive"), Code(sym, "isolate_restore"));
-  o.reloc_part = StraightCopyPair(Code(sym, "reloc_archive"), Code(sym, "reloc_restore"));
-  o.boot_part = StraightCopyPair(Code(sym, "boot_archive"), Code(sym, "boot_restore"));
-  StraightCopy debug;
-  std::string ignored;
-  if (MatchStraightCopy(Code(sym, "debug_archive"), CopyDirection::kArchive, &debug, &ignored, Memcpy()))
-    o.debug_part = debug;
-  MatchRegExpStack(sym, &o);
-  return true;
-}
+bool DiscoverHandoff(HandoffOps* ops, std::string* why) { return discovery::Discover<X64>(ops, why); }
 
 }  // namespace switchyard
 

@@ -122,7 +122,8 @@ void SetThreadManagerOps(const V8SymbolMap& symbols, const std::map<std::string,
 // Fills *ops from the running executable's V8 (once per process). False,
 // with *why saying what did not match, where the direct hand-off cannot be
 // used; the fiber backend then keeps v8::Unlocker / v8::Locker. One
-// implementation per ISA (discover_handoff_<isa>.cc).
+// implementation per ISA (discover_handoff_<isa>.cc), each the steps of
+// discovery_steps.h with that ISA's patterns.
 bool DiscoverHandoff(HandoffOps* ops, std::string* why);
 
 }  // namespace switchyard
