@@ -47,17 +47,12 @@ struct Arm64 {
   static void MatchIsolateEnter(const V8SymbolMap& sym, HandoffOps* o) {
     if (sym.at("isolate_enter") == nullptr) return;
     for (const arm64::IsolateEnterVariant& v : arm64::kIsolateEnterVariants) {
-      const char* setter = v.passes_start ? "set_stack_start" : "set_stack_start_here";
       discovery::Captures c;
       std::string ignored;
-      if (sym.at(setter) == nullptr ||
+      if (sym.at(discovery::StackStartSetter(v.passes_start)) == nullptr ||
           !arm64::MatchCode(discovery::Code<Arm64>(sym, "isolate_enter"), v.pattern, sym, &c, &ignored))
         continue;
-      if (v.passes_start)
-        o->set_stack_start = reinterpret_cast<void (*)(void*, void*)>(const_cast<void*>(sym.at(setter)));
-      else
-        o->set_stack_start_here = reinterpret_cast<void (*)(void*)>(const_cast<void*>(sym.at(setter)));
-      o->iso_heap = c["iso_heap"];
+      discovery::SetIsolateEnterOps(sym, v.passes_start, &c, o);
       return;
     }
   }

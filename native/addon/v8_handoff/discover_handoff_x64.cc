@@ -55,15 +55,12 @@ struct X64 {
       if (i >= 3 && enter[i - 3] == 0x48 && enter[i - 2] == 0x89 && enter[i - 1] == 0xfb) this_in_rbx = true;
       if (!this_in_rbx) continue;
       for (const x64::IsolateEnterVariant& v : x64::kIsolateEnterVariants) {
-        const char* setter = v.passes_start ? "set_stack_start" : "set_stack_start_here";
         discovery::Captures c;
         std::string ignored;
-        if (sym.at(setter) == nullptr || !switchyard::MatchCode(enter + i, v.pattern, sym, &c, &ignored)) continue;
-        if (v.passes_start)
-          o->set_stack_start = reinterpret_cast<void (*)(void*, void*)>(const_cast<void*>(sym.at(setter)));
-        else
-          o->set_stack_start_here = reinterpret_cast<void (*)(void*)>(const_cast<void*>(sym.at(setter)));
-        o->iso_heap = c["iso_heap"];
+        if (sym.at(discovery::StackStartSetter(v.passes_start)) == nullptr ||
+            !switchyard::MatchCode(enter + i, v.pattern, sym, &c, &ignored))
+          continue;
+        discovery::SetIsolateEnterOps(sym, v.passes_start, &c, o);
         return;
       }
     }

@@ -47,6 +47,23 @@ const typename Isa::Unit* Code(const V8SymbolMap& sym, const char* key) {
 // The memcpy V8's code calls (through the PLT, for clang's large copies).
 inline const void* Memcpy() { return dlsym(RTLD_DEFAULT, "memcpy"); }
 
+// The symbol key of the function an Isolate::Enter variant calls to set
+// the heap's stack start: with the start as an argument, or without.
+inline const char* StackStartSetter(bool passes_start) {
+  return passes_start ? "set_stack_start" : "set_stack_start_here";
+}
+
+// Records a matched Isolate::Enter variant: that setter, and the heap's
+// offset in the isolate.
+inline void SetIsolateEnterOps(const V8SymbolMap& sym, bool passes_start, Captures* c, HandoffOps* o) {
+  const void* setter = sym.at(StackStartSetter(passes_start));
+  if (passes_start)
+    o->set_stack_start = reinterpret_cast<void (*)(void*, void*)>(const_cast<void*>(setter));
+  else
+    o->set_stack_start_here = reinterpret_cast<void (*)(void*)>(const_cast<void*>(setter));
+  o->iso_heap = (*c)["iso_heap"];
+}
+
 // A part whose archive and restore are straight copies of the same bytes;
 // size 0 otherwise.
 template <class Isa>
