@@ -34,6 +34,21 @@ function recordedSums(): Map<string, string> {
   return sums;
 }
 
+/**
+ * Files whose verdict compares two timings of the same process, with why a
+ * run may fail by noise alone. Such a file runs up to TIMING_ATTEMPTS times
+ * and passes when one run passes; every run must still exit 0 with nothing
+ * on stderr, so the behaviour it exercises is checked each time. A real
+ * slowdown fails every attempt.
+ */
+const TIMING_VERDICTS: Record<string, string> = {
+  'cleanup.js':
+    'prints "fail" when 10,000 fibers take twice as long after 1,100 more were made; on the threads backend ' +
+    'each hop is an OS thread switch, and a CI run that loaded both cores made one run fail (quiet: 1.3 s before, ' +
+    '1.2 s after)',
+};
+const TIMING_ATTEMPTS = 3;
+
 const files = fs.readdirSync(path.join(SUITE, 'test')).filter((f) => f.endsWith('.js')).sort();
 
 describe('the vendored fibers suite', () => {
@@ -47,8 +62,8 @@ describe('the vendored fibers suite', () => {
     }
   });
 
-  test('every file named in NEEDS_OTHER_PARTS exists', () => {
-    for (const f of Object.keys(NEEDS_OTHER_PARTS)) expect(files).toContain(f);
+  test('every file named in NEEDS_OTHER_PARTS and TIMING_VERDICTS exists', () => {
+    for (const f of [...Object.keys(NEEDS_OTHER_PARTS), ...Object.keys(TIMING_VERDICTS)]) expect(files).toContain(f);
   });
 });
 
@@ -58,21 +73,26 @@ describe(`fibers' tests on switchyard/fibers (backend ${process.env.SWITCHYARD_F
   for (const file of files) {
     const reason = NEEDS_OTHER_PARTS[file];
     const run = reason === undefined ? test : test.failing;
+    const attempts = TIMING_VERDICTS[file] === undefined ? 1 : TIMING_ATTEMPTS;
     run(`${file}${reason === undefined ? '' : ` (expected to fail: ${reason})`}`, () => {
-      const r = spawnSync(process.execPath, [path.join('test', file)], {
-        cwd: SUITE,
-        env: { ...process.env, NODE_PATH },
-        encoding: 'utf8',
-        timeout: TIMEOUT_MS,
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      // one object, so that a failure shows all of it
-      expect({ stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal }).toEqual({
-        stdout: 'pass\n',
-        stderr: '',
-        status: 0,
-        signal: null,
-      });
+      for (let attempt = 1; ; attempt++) {
+        const r = spawnSync(process.execPath, [path.join('test', file)], {
+          cwd: SUITE,
+          env: { ...process.env, NODE_PATH },
+          encoding: 'utf8',
+          timeout: TIMEOUT_MS,
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        const outcome = { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal };
+        const timedOnly = attempt < attempts && r.stdout === 'fail\n' && r.stderr === '' && r.status === 0;
+        if (timedOnly) {
+          console.warn(`${file}: its timing verdict failed on attempt ${attempt} of ${attempts}; running it again`);
+          continue;
+        }
+        // one object, so that a failure shows all of it
+        expect(outcome).toEqual({ stdout: 'pass\n', stderr: '', status: 0, signal: null });
+        return;
+      }
     });
   }
 });
