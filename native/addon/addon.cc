@@ -3,14 +3,18 @@
 #include <napi.h>
 
 #include <cstdlib>
+#include <iterator>
 #include <string>
 
 #include "addon_data.h"
 #include "backend.h"
 #include "fiber_core.h"
 #include "fiber_stack.h"
+#include "node_async_ids.h"
 #include "switchyard.h"
 #include "v8_bridge.h"
+#include "v8_handoff/handoff_symbols.h"
+#include "v8_handoff/v8_symbols.h"
 
 namespace switchyard {
 
@@ -146,6 +150,12 @@ void FinalizeAddonData(Napi::Env, AddonData* d) {
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // The symbol lookups of the V8 hand-off (below) and of the first fiber's
+  // async ids share one read of the executable's symbol table.
+  NodeAsyncIds::ExpectSymbols();
+  ExpectV8Symbols(kHandoffSymbols, std::size(kHandoffSymbols));
+  ExpectV8Symbols(kOptionalHandoffSymbols, std::size(kOptionalHandoffSymbols));
+
   const char* requested = std::getenv("SWITCHYARD_FIBER_BACKEND");
   bool by_default = requested == nullptr || *requested == '\0';
   std::string name = by_default ? "tls" : requested;

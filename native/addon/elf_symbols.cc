@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <mutex>
 #include <vector>
 
 namespace switchyard {
@@ -73,10 +75,10 @@ bool InFile(const MappedFile& f, uint64_t offset, uint64_t length) {
   return offset <= f.size && length <= f.size - offset;
 }
 
-}  // namespace
-
-bool ElfFindSymbols(const char* const* names, uintptr_t* addresses, size_t count, std::string* error) {
-  for (size_t i = 0; i < count; i++) addresses[i] = 0;
+// One pass over the table: the address of each of `names` (0: absent).
+bool ScanSymbols(const std::vector<std::string>& names, std::vector<uintptr_t>* addresses, std::string* error) {
+  const size_t count = names.size();
+  addresses->assign(count, 0);
   MappedFile file;
   if (!MapFile("/proc/self/exe", &file, error)) return false;
   const auto* eh = reinterpret_cast<const Ehdr*>(file.data);
@@ -110,11 +112,9 @@ bool ElfFindSymbols(const char* const* names, uintptr_t* addresses, size_t count
   // prefixes (_ZN2v88internal...) with the ones sought: comparing each with
   // every name sought cost tens of millions of instructions at start-up.
   // A name is compared only where its length is one of theirs.
-  std::vector<size_t> lengths(count);
   std::vector<bool> sought_length(kLongestName + 1, false);
-  for (size_t i = 0; i < count; i++) {
-    lengths[i] = std::strlen(names[i]);
-    if (lengths[i] <= kLongestName) sought_length[lengths[i]] = true;
+  for (const std::string& n : names) {
+    if (n.size() <= kLongestName) sought_length[n.size()] = true;
   }
   size_t left = count;
   for (size_t s = 0; s < nsyms && left > 0; s++) {
@@ -124,13 +124,50 @@ bool ElfFindSymbols(const char* const* names, uintptr_t* addresses, size_t count
     const size_t length = strnlen(name, std::min(strings_size - sym.st_name, kLongestName + 1));
     if (length > kLongestName || !sought_length[length]) continue;
     for (size_t i = 0; i < count; i++) {
-      if (addresses[i] == 0 && lengths[i] == length && std::memcmp(name, names[i], length) == 0) {
-        addresses[i] = bias + static_cast<uintptr_t>(sym.st_value);
+      if ((*addresses)[i] == 0 && names[i].size() == length && std::memcmp(name, names[i].data(), length) == 0) {
+        (*addresses)[i] = bias + static_cast<uintptr_t>(sym.st_value);
         left--;
         break;
       }
     }
   }
+  return true;
+}
+
+// What every scan so far found (0: absent), and the names announced for
+// the next one. The executable does not change while it runs.
+std::mutex g_mutex;
+std::map<std::string, uintptr_t> g_scanned;
+std::vector<std::string> g_expected;
+
+}  // namespace
+
+void ElfExpectSymbols(const char* const* names, size_t count) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  for (size_t i = 0; i < count; i++) {
+    if (g_scanned.count(names[i]) == 0) g_expected.emplace_back(names[i]);
+  }
+}
+
+bool ElfFindSymbols(const char* const* names, uintptr_t* addresses, size_t count, std::string* error) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  std::vector<std::string> scan;
+  for (size_t i = 0; i < count; i++) {
+    if (g_scanned.count(names[i]) == 0) scan.emplace_back(names[i]);
+  }
+  if (!scan.empty()) {
+    for (const std::string& n : g_expected) {
+      if (g_scanned.count(n) == 0 && std::find(scan.begin(), scan.end(), n) == scan.end()) scan.push_back(n);
+    }
+    std::vector<uintptr_t> found;
+    if (!ScanSymbols(scan, &found, error)) {
+      for (size_t i = 0; i < count; i++) addresses[i] = 0;
+      return false;
+    }
+    for (size_t j = 0; j < scan.size(); j++) g_scanned[scan[j]] = found[j];
+    g_expected.clear();
+  }
+  for (size_t i = 0; i < count; i++) addresses[i] = g_scanned[names[i]];
   return true;
 }
 

@@ -56,16 +56,23 @@ struct ProcessSymbols {
   std::string error;
 };
 
+// The names looked up: each push flavor, then pop, then the vtable.
+struct SymbolNames {
+  const char* names[kFlavorCount + 2];
+  SymbolNames() {
+    for (size_t i = 0; i < kFlavorCount; i++) names[i] = kPushFlavors[i].mangled;
+    names[kFlavorCount] = kPopName;
+    names[kFlavorCount + 1] = kVtableName;
+  }
+};
+
 // Read once per process (environments share the executable).
 const ProcessSymbols& Symbols() {
   static const ProcessSymbols symbols = [] {
     ProcessSymbols s;
-    const char* names[kFlavorCount + 2];
-    for (size_t i = 0; i < kFlavorCount; i++) names[i] = kPushFlavors[i].mangled;
-    names[kFlavorCount] = kPopName;
-    names[kFlavorCount + 1] = kVtableName;
+    const SymbolNames n;
     uintptr_t found[kFlavorCount + 2];
-    if (!ElfFindSymbols(names, found, kFlavorCount + 2, &s.error)) return s;
+    if (!ElfFindSymbols(n.names, found, kFlavorCount + 2, &s.error)) return s;
     for (size_t i = 0; i < kFlavorCount; i++) s.push[i] = found[i];
     s.pop = found[kFlavorCount];
     s.vtable = found[kFlavorCount + 1];
@@ -129,6 +136,11 @@ constexpr double kProbeId = 9007199254740000.0;
 constexpr double kProbeTrigger = 9007199254740001.0;
 
 }  // namespace
+
+void NodeAsyncIds::ExpectSymbols() {
+  const SymbolNames n;
+  ElfExpectSymbols(n.names, kFlavorCount + 2);
+}
 
 std::unique_ptr<NodeAsyncIds> NodeAsyncIds::Find(v8::Isolate* isolate, v8::Local<v8::Context> context,
                                                  std::string* why) {

@@ -37,6 +37,9 @@ struct AsyncFrame {
 
 class NodeAsyncIds {
  public:
+  // Announces the symbols Find will look up, so that the executable's
+  // symbol table is read once for them and the V8 hand-off's (elf_symbols.h).
+  static void ExpectSymbols();
   // nullptr, with *why, where any piece is missing or fails its probe.
   static std::unique_ptr<NodeAsyncIds> Find(v8::Isolate* isolate, v8::Local<v8::Context> context, std::string* why);
 

@@ -34,6 +34,12 @@ bool MoveForTest(const V8Symbol* symbols, size_t count, V8SymbolMap* out) {
 
 }  // namespace
 
+void ExpectV8Symbols(const V8Symbol* symbols, size_t count) {
+  std::vector<const char*> names;
+  for (size_t i = 0; i < count; i++) names.push_back(symbols[i].mangled);
+  ElfExpectSymbols(names.data(), names.size());
+}
+
 bool FindV8Symbols(const V8Symbol* symbols, size_t count, bool required, V8SymbolMap* out, std::string* why) {
   std::vector<const char*> missing_names;
   std::vector<size_t> missing;

@@ -26,6 +26,11 @@ using V8SymbolMap = std::map<std::string, const void*>;
 // that symbol's code a copy elsewhere, which no pattern matches.)
 bool FindV8Symbols(const V8Symbol* symbols, size_t count, bool required, V8SymbolMap* out, std::string* why);
 
+// Announces symbols a later FindV8Symbols will ask for, so that where they
+// are not exported one read of the executable's symbol table finds them
+// all (elf_symbols.h).
+void ExpectV8Symbols(const V8Symbol* symbols, size_t count);
+
 }  // namespace switchyard
 
 #endif
