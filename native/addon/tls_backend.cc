@@ -501,7 +501,9 @@ class TlsBackend final : public Backend {
 std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* error) {
   if (!TlsDiscover(isolate, error)) return nullptr;
   if (!StackLimitDiscover(isolate, error)) return nullptr;
-  if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1')
+  const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF");
+  const bool debug = dbg != nullptr && *dbg == '1';
+  if (debug)
     std::fprintf(stderr, "switchyard: isolate stack-size word: %s\n",
                  StackSizeWordOffset() != 0 ? ("+" + std::to_string(StackSizeWordOffset())).c_str() : "none");
   if (TlsLiveBlock() == nullptr) {
@@ -523,8 +525,7 @@ std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* err
     std::string flags_why;
     flags = MicrotaskFlags::Discover(isolate, handoff->HandleScopeImplementer(),
                                      handoff->HandleScopeImplementerHead(), &flags_why);
-    const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF");
-    if (!flags && dbg != nullptr && *dbg == '1')
+    if (!flags && debug)
       std::fprintf(stderr, "switchyard: microtask flags not used: %s\n", flags_why.c_str());
   }
   return std::unique_ptr<Backend>(new TlsBackend(isolate, handoff, std::move(flags)));

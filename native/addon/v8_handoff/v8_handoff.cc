@@ -169,7 +169,7 @@ V8Handoff* V8Handoff::Create(v8::Isolate* isolate, int32_t thread_id, std::strin
     return nullptr;
   }
   if (g_handoff.debug_size == 0) g_handoff.debug_size = debug_size;
-  if (const char* check = std::getenv("SWITCHYARD_CHECK_SWAP"); check != nullptr && *check == '1') g_check_swap = true;
+  g_check_swap = CheckingSwaps();
   if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1') {
     std::fprintf(stderr,
                  "switchyard: V8 hand-off (%s): thread manager +%d, heap stack start %s, copied inline: %s "
