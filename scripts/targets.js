@@ -41,9 +41,14 @@ function packagePaths(prefix, arch) {
   return { dir, bin: path.join(dir, 'bin', 'node'), include: path.join(dir, 'include', 'node') };
 }
 
+/** the npm prefix fetch-node.js installs <arch>-<version> into */
+function nodePrefix(arch, version) {
+  return path.join(CACHE, `${arch}-${version}`);
+}
+
 /** where fetch-node.js puts <arch>-<version>: { dir, bin, include } */
 function nodePaths(arch, version) {
-  return packagePaths(path.join(CACHE, `${arch}-${version}`), arch);
+  return packagePaths(nodePrefix(arch, version), arch);
 }
 
 /** every prebuild target: { id: 'x64-22', arch, major, version } */
@@ -111,4 +116,4 @@ function runnerFor(arch, bin) {
   throw new Error(`cannot run a ${arch} node on a ${host} host`);
 }
 
-module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, packagePaths, nodePaths, allTargets, hostArch, runnerFor, CROSS_TOOLCHAINS };
+module.exports = { ROOT, CACHE, VERSIONS, ARCHES, MAJORS, resolveVersion, packagePaths, nodePrefix, nodePaths, allTargets, hostArch, runnerFor, CROSS_TOOLCHAINS };
