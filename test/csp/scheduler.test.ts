@@ -14,7 +14,7 @@ import {
 } from '../../lib/csp';
 import { Fiber } from '../../lib/fiber';
 import { FiberError } from '../../lib/errors';
-import { assertBuilt, delay, rejection } from './helpers';
+import { assertBuilt, delay, macrotask, rejection } from './helpers';
 
 beforeAll(assertBuilt);
 
@@ -277,13 +277,16 @@ describe('scheduler', () => {
     });
 
     test('deadlockGraceMs lets plain async code feed a blocked fiber later', async () => {
-      // default grace 0: a send that only comes after a timer is too late
+      // default grace 0: the verdict comes at the next macrotask, so a send
+      // from plain async code after it is too late. (The send is made after
+      // the verdict rather than on a timer: under qemu the first batch can
+      // take longer than any short timer, which would then win the race.)
       const strict = new Scheduler();
       const ch1 = new Channel<number>();
       strict.spawn(() => ch1.recv());
-      const late1 = delay(30).then(() => ch1.trySend(1));
       expect(await rejection(strict.run())).toBeInstanceOf(DeadlockError);
-      expect(await late1).toBe(false); // the cancelled fiber's waiter was withdrawn
+      await macrotask();
+      expect(ch1.trySend(1)).toBe(false); // the cancelled fiber's waiter was withdrawn
       // with a grace period the same program completes
       const lenient = new Scheduler({ deadlockGraceMs: 500 });
       const ch2 = new Channel<number>();
@@ -339,7 +342,7 @@ describe('scheduler', () => {
         s.spawn(() => {
           throw new Error('second'); // never starts: the round stopped
         });
-        await delay(20); // the round fails before anyone calls run()
+        await macrotask(); // the round fails in its first batch, before anyone calls run()
         expect(warn).toHaveBeenCalledTimes(1);
         expect(String(warn.mock.calls[0][0])).toContain('fiber 1 threw Error: first');
         const err = await rejection(s.run());
