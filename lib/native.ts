@@ -81,7 +81,7 @@ export interface NativeBinding {
     lockedHandoffs?(): number;
     /** with handoff 'v8': how many hand-offs in this process were archived by the sender and restored by the receiver, instead of swapped whole by the sender (where neither side has interrupt state and every part is a copy) */
     splitHandoffs?(): number;
-    /** how a yield detects a microtask that started in the fiber: 'flags' (V8's per-thread ones) or 'queues' */
+    /** how a yield detects a microtask that started in the fiber: 'ring' (V8's ring of microtask queues, each with its is-running flag) or 'queues' (the API's: the current and the entered context's) */
     readonly microtaskCheck?: string;
   };
   /**

@@ -19,7 +19,6 @@ class Isolate;
 namespace switchyard {
 
 class FiberCore;
-class MicrotaskFlags;
 
 struct BackendStats {
   size_t pooled = 0;    // idle execution resources kept for reuse
@@ -67,10 +66,6 @@ class Backend {
   // The running fiber's native stack, where this backend allocates it
   // (diagnostics: native.stackInfo().current). False on a thread's own stack.
   virtual bool CurrentStack(void** base, size_t* size, bool* guarded) const { return false; }
-
-  // V8's per-thread microtask flags, where this backend found them (see
-  // microtask_flags.h); nullptr otherwise.
-  virtual const MicrotaskFlags* microtask_flags() const { return nullptr; }
 
   // Environment teardown: free what is safe to free.
   virtual void Shutdown() = 0;

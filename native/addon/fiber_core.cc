@@ -1,7 +1,11 @@
 // fiber_core.cc: fiber lifecycle independent of how stacks are switched.
 #include "fiber_core.h"
 
-#include "microtask_flags.h"
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
 
 namespace switchyard {
 
@@ -86,8 +90,22 @@ void FiberCore::RunBody() {
 FiberRuntime::FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backend)
     : isolate_(isolate),
       backend_(std::move(backend)),
-      async_(isolate),
-      flags_(backend_->microtask_flags()) {}
+      async_(isolate) {
+  // SWITCHYARD_MICROTASK_CHECK=queues (tests) keeps the API's way.
+  const char* check = std::getenv("SWITCHYARD_MICROTASK_CHECK");
+  std::string why = "SWITCHYARD_MICROTASK_CHECK=queues";
+  if (check == nullptr || std::strcmp(check, "queues") != 0) {
+    v8::HandleScope scope(isolate);
+    v8::Local<v8::Context> context = isolate->GetCurrentContext();
+    ring_ = MicrotaskQueueRing::Discover(isolate, context.IsEmpty() ? nullptr : context->GetMicrotaskQueue(), &why);
+  }
+  if (ring_ == nullptr && std::getenv("SWITCHYARD_DEBUG_HANDOFF") != nullptr)
+    std::fprintf(stderr, "switchyard: microtask queue ring not used: %s\n", why.c_str());
+}
+
+const char* FiberRuntime::MicrotaskCheck() const {
+  return ring_ != nullptr ? "ring" : "queues";
+}
 
 FiberRuntime::~FiberRuntime() {
   queue_context_.Reset();
@@ -103,12 +121,10 @@ v8::MicrotaskQueue* FiberRuntime::QueueOf(v8::Local<v8::Context> context) {
   return queue_of_context_;
 }
 
-// The queues running now among those that can matter (the current and the
-// entered context's, the isolate's default one by its flag): at most
-// kMaxQueues, in *out; returns how many. Nothing is running nearly always,
-// and then the yield check needs nothing from the resume record. Only where
-// V8's microtask flags cannot be read (flags_ == nullptr).
-// The isolate's default queue (the main context's in Node) has no
+// The API's way, where the ring was not found: the queues running now among
+// those that can matter (the current and the entered context's, the
+// isolate's default one by its flag), at most kMaxQueues, in *out; returns
+// how many. The isolate's default queue (the main context's in Node) has no
 // MicrotaskQueue* we can ask for cheaply; its running flag is recorded under
 // this sentinel, the same way at resume and at yield.
 static v8::MicrotaskQueue* DefaultQueueSentinel(v8::Isolate* isolate) {
@@ -131,31 +147,24 @@ int FiberRuntime::CollectRunningQueues(v8::MicrotaskQueue** out) {
   return n;
 }
 
-// Where V8's entered-context microtask flags can be read (flags_), they
-// answer for every microtask that enters a context, and of the queues only
-// the default one's flag is recorded: it also covers native callback
-// microtasks, which enter none. Its sentinel is the only entry then.
-void FiberRuntime::RecordRunningQueues(FiberCore* fiber) {
-  if (flags_ != nullptr) {
-    fiber->running_count_ = v8::MicrotasksScope::IsRunningMicrotasks(isolate_) ? 1 : 0;
-    fiber->running_queues_[0] = DefaultQueueSentinel(isolate_);
-    return;
-  }
-  fiber->running_count_ = CollectRunningQueues(fiber->running_queues_);
+// How many queues run now (the first kMaxQueues of them in *out).
+int FiberRuntime::RunningQueues(v8::MicrotaskQueue** out) {
+  return ring_ != nullptr ? ring_->Running(out, FiberCore::kMaxQueues) : CollectRunningQueues(out);
 }
 
+void FiberRuntime::RecordRunningQueues(FiberCore* fiber) { fiber->running_count_ = RunningQueues(fiber->running_queues_); }
+
+// A queue that ran at resume runs until its loop, suspended below the
+// resumer, returns: any other running now started on this fiber.
 bool FiberRuntime::NewQueueRunning(FiberCore* fiber) {
-  if (flags_ != nullptr) {
-    // Each fiber is its own V8 thread: a microtask context on its stack of
-    // entered contexts started on the fiber; or the default queue runs now
-    // and did not at resume.
-    return flags_->InMicrotask() || (fiber->running_count_ == 0 && v8::MicrotasksScope::IsRunningMicrotasks(isolate_));
-  }
   v8::MicrotaskQueue* now[FiberCore::kMaxQueues];
-  int n = CollectRunningQueues(now);
-  for (int i = 0; i < n; i++) {
+  const int n = RunningQueues(now);
+  if (n == 0) return false;  // nearly always
+  if (n > fiber->running_count_) return true;
+  const int recorded = std::min(fiber->running_count_, FiberCore::kMaxQueues);
+  for (int i = 0; i < std::min(n, FiberCore::kMaxQueues); i++) {
     bool was = false;
-    for (int j = 0; j < fiber->running_count_; j++) was = was || fiber->running_queues_[j] == now[i];
+    for (int j = 0; j < recorded; j++) was = was || fiber->running_queues_[j] == now[i];
     if (!was) return true;
   }
   return false;

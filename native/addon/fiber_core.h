@@ -11,6 +11,7 @@
 
 #include "async_context.h"
 #include "backend.h"
+#include "microtask_queues.h"
 
 namespace switchyard {
 
@@ -109,7 +110,8 @@ class FiberCore {
   static void OnCollected(const v8::WeakCallbackInfo<FiberCore>& info);
 
   // Microtask queues that were already running when we were resumed: a yield
-  // is only legal if no other queue has started running since.
+  // is only legal if no other queue has started running since. With the
+  // queue ring, running_count_ is how many ran (may exceed kMaxQueues).
   static constexpr int kMaxQueues = 3;
   v8::MicrotaskQueue* running_queues_[kMaxQueues] = {};
   int running_count_ = 0;
@@ -135,6 +137,9 @@ class FiberRuntime {
 
   v8::Isolate* isolate() const { return isolate_; }
   Backend* backend() const { return backend_.get(); }
+  // How a yield inside a microtask is told apart: "ring" or "queues"
+  // (NativeFiber.microtaskCheck).
+  const char* MicrotaskCheck() const;
   FiberCore* current() const { return current_; }
   // Where the running fiber's js_id (0: none) is mirrored on every switch: a
   // Float64Array's cell that lib/ reads in one load to tell whether the
@@ -173,6 +178,7 @@ class FiberRuntime {
   void RecordRunningQueues(FiberCore* fiber);
   bool NewQueueRunning(FiberCore* fiber);
   int CollectRunningQueues(v8::MicrotaskQueue** out);
+  int RunningQueues(v8::MicrotaskQueue** out);
   v8::MicrotaskQueue* QueueOf(v8::Local<v8::Context> context);
 
   // The last context asked for its microtask queue (weak) and that queue: a
@@ -184,7 +190,10 @@ class FiberRuntime {
   v8::Isolate* isolate_;
   std::unique_ptr<Backend> backend_;
   AsyncContextSwitch async_;
-  const MicrotaskFlags* flags_;  // nullptr: the microtask check asks the queues
+  // The yield check's way to tell the running microtask queues: the ring
+  // where found (microtask_queues.h), else the API (the queues of the
+  // current and the entered context).
+  std::unique_ptr<MicrotaskQueueRing> ring_;
   FiberCore* current_ = nullptr;
   void SetCurrent(FiberCore* fiber) {
     current_ = fiber;

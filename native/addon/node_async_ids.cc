@@ -2,12 +2,12 @@
 #include "node_async_ids.h"
 
 #include <node.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <vector>
 
 #include "elf_symbols.h"
+#include "read_memory.h"
 
 namespace switchyard {
 
@@ -79,20 +79,6 @@ const ProcessSymbols& Symbols() {
     return s;
   }();
   return symbols;
-}
-
-// Copies [address, address + bytes) into `out` by writing it into a pipe:
-// the kernel (or qemu-user, which has no process_vm_readv) reports an
-// unreadable page past an object as EFAULT instead of faulting. False where
-// any of it is unreadable.
-bool ReadMemory(uintptr_t address, void* out, size_t bytes) {
-  int fds[2];
-  if (bytes > 65536 || pipe(fds) != 0) return false;
-  const bool ok = write(fds[1], reinterpret_cast<const void*>(address), bytes) == static_cast<ssize_t>(bytes) &&
-                  read(fds[0], out, bytes) == static_cast<ssize_t>(bytes);
-  close(fds[0]);
-  close(fds[1]);
-  return ok;
 }
 
 // Where the word `value` is stored in [start, start + bytes), 0 if nowhere.

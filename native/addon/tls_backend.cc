@@ -32,7 +32,6 @@
 #include "backend.h"
 #include "fiber_core.h"
 #include "fiber_stack.h"
-#include "microtask_flags.h"
 #include "switchyard/context.h"
 #include "v8_handoff/stack_limit.h"
 #include "v8_handoff/tls_identity.h"
@@ -117,8 +116,8 @@ struct UnlockerSlot {
 
 class TlsBackend final : public Backend {
  public:
-  TlsBackend(v8::Isolate* isolate, V8Handoff* handoff, std::unique_ptr<MicrotaskFlags> flags)
-      : isolate_(isolate), handoff_(handoff), flags_(std::move(flags)), live_(TlsLiveBlock()) {
+  TlsBackend(v8::Isolate* isolate, V8Handoff* handoff)
+      : isolate_(isolate), handoff_(handoff), live_(TlsLiveBlock()) {
     set_stack_start_ = handoff_ != nullptr && handoff_->SetsStackStart();
   }
   ~TlsBackend() override { Shutdown(); }
@@ -248,8 +247,6 @@ class TlsBackend final : public Backend {
     s.created = created_;
     return s;
   }
-
-  const MicrotaskFlags* microtask_flags() const override { return flags_.get(); }
 
   const char* ResourceError() const override { return resource_error_.c_str(); }
 
@@ -477,7 +474,6 @@ class TlsBackend final : public Backend {
 
   v8::Isolate* isolate_;
   std::unique_ptr<V8Handoff> handoff_;  // nullptr: Unlocker/Locker
-  std::unique_ptr<MicrotaskFlags> flags_;  // found through handoff_, or nullptr
   Carrier* running_ = nullptr;          // whose stack runs (nullptr: the thread's own)
   void* native_per_thread_ = nullptr;   // the thread's own PerIsolateThreadData
   uint8_t* live_;                       // this thread's instance of the TLS block
@@ -518,17 +514,7 @@ std::unique_ptr<Backend> CreateTlsBackend(v8::Isolate* isolate, std::string* err
     handoff = V8Handoff::Create(isolate, TlsReadIdentity(TlsLiveBlock(), TlsGetLayout()).thread_id, &why);
   }
   V8Handoff::SetMode(handoff != nullptr ? "v8" : "locker: " + why);
-  // The hand-off knows where the isolate's HandleScopeImplementer is; where
-  // the probe fails the yield check asks the microtask queues instead.
-  std::unique_ptr<MicrotaskFlags> flags;
-  if (handoff != nullptr && handoff->HandleScopeImplementerHead() != 0) {
-    std::string flags_why;
-    flags = MicrotaskFlags::Discover(isolate, handoff->HandleScopeImplementer(),
-                                     handoff->HandleScopeImplementerHead(), &flags_why);
-    if (!flags && debug)
-      std::fprintf(stderr, "switchyard: microtask flags not used: %s\n", flags_why.c_str());
-  }
-  return std::unique_ptr<Backend>(new TlsBackend(isolate, handoff, std::move(flags)));
+  return std::unique_ptr<Backend>(new TlsBackend(isolate, handoff));
 }
 
 }  // namespace switchyard

@@ -8,7 +8,9 @@ import {
   YieldInMicrotaskError,
 } from '../../lib';
 import { native } from '../../lib/native';
-import { runFixture } from './helpers';
+import { describeChild, runFixture } from './helpers';
+
+const major = Number(process.versions.node.split('.')[0]);
 
 // Runs `run` on a fiber, giving it `attempt`, a Fiber.yield that records the
 // error code it is refused with: returns that code and whether the fiber
@@ -114,8 +116,8 @@ describe('Fiber errors', () => {
     // The microtask (from the vm context's own queue) enters a second context
     // and yields there. Asking the queues of the current and the entered
     // context cannot see it (both are the second context's, whose queue is
-    // idle); V8's per-thread microtask flags can.
-    if (native.NativeFiber.microtaskCheck !== 'flags') return;
+    // idle); V8's queue ring can.
+    if (native.NativeFiber.microtaskCheck !== 'ring') return;
     const other = vm.createContext({});
     expect(
       yieldInside((attempt) => {
@@ -123,6 +125,25 @@ describe('Fiber errors', () => {
         vm.runInContext('Promise.resolve().then(() => vm.runInContext("attempt()", Object.assign(other, { attempt })))', ctx);
       }),
     ).toEqual(['ERR_YIELD_IN_MICROTASK', true]);
+  });
+
+  // The check reads V8's ring of microtask queues on every Node this was
+  // written for; forced onto the API's way (the queues of the current and
+  // the entered context), it gives the same verdicts in these cases.
+  test.each([
+    ['the queue ring', {}, 'ring'],
+    ['the API (SWITCHYARD_MICROTASK_CHECK=queues)', { SWITCHYARD_MICROTASK_CHECK: 'queues' }, 'queues'],
+  ])('the yield check through %s', (_how, env, check) => {
+    const r = runFixture('microtask-check.js', [], env);
+    if (r.status !== 0) throw new Error(describeChild(r));
+    const written = ['x64', 'arm64'].includes(process.arch) && [20, 22, 24, 26].includes(major);
+    expect(r.json).toEqual({
+      check: written || check === 'queues' ? check : r.json.check,
+      defaultQueue: 'ERR_YIELD_IN_MICROTASK',
+      vmQueue: 'ERR_YIELD_IN_MICROTASK',
+      resumedFromVmMicrotask: ['from the context', 'again!'],
+      resumedFromMicrotask: ['from fiber', 'again!'],
+    });
   });
 
   test('a fiber resumed from a vm context\'s microtask may yield from code in that context', () => {

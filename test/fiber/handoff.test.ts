@@ -49,14 +49,6 @@ describe('tls backend hand-off', () => {
     expect(native.NativeFiber.handoffLockFree).toBe(true);
   });
 
-  // The yield check reads V8's per-thread microtask flags where the hand-off
-  // found the handle-scope implementer and V8 still keeps them (V8 11, Node
-  // 20; V8 12 dropped them); everywhere else it asks the queues.
-  test('the yield check reads V8\'s microtask flags where the hand-off is direct and V8 has them', () => {
-    const flagsExpected = native.NativeFiber.handoff === 'v8' && major === 20;
-    expect(native.NativeFiber.microtaskCheck).toBe(flagsExpected ? 'flags' : 'queues');
-  });
-
   // V8 code that differs from every pattern (here: ThreadManager::RestoreThread
   // read from a copy, whose calls no longer go where they should) must turn
   // into the locker path with the reason, never a crash.
