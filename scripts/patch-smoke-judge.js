@@ -47,17 +47,30 @@ function expectationFor(table, arch, version) {
 
 const describeHandoff = (handoff) => (handoff === 'v8' ? '"v8" (the direct hand-off)' : JSON.stringify(handoff ?? null));
 
+const ALL_FIELDS = ['handoff', 'asyncContext', 'microtaskCheck'];
+
+function describeField(field, { handoff, asyncContext, microtaskCheck }) {
+  if (field === 'handoff') return `the tls backend's hand-off is ${describeHandoff(handoff)}`;
+  if (field === 'asyncContext') return `the async context is ${JSON.stringify(asyncContext ?? null)}`;
+  return `the yield-in-microtask check is ${JSON.stringify(microtaskCheck ?? null)}`;
+}
+
 /**
- * The tls backend's hand-off and async-context modes against the table
- * (`fields`: which of the two; the threads backend has no hand-off).
- * Returns the mismatches, each a message saying exactly what to change.
+ * The tls backend's hand-off, async-context and yield-check modes against
+ * the table (`fields`: which of them; the threads backend has no hand-off).
+ * A field the table does not name is not compared. Returns the mismatches,
+ * each a message saying exactly what to change.
  */
-function compareWithExpected(table, { arch, version, handoff, asyncContext }, fields = ['handoff', 'asyncContext']) {
+function compareWithExpected(table, { arch, version, handoff, asyncContext, microtaskCheck }, fields = ALL_FIELDS) {
   const major = String(version).split('.')[0];
-  const seen = { handoff: handoffKind(handoff), asyncContext };
+  const seen = { handoff: handoffKind(handoff), asyncContext, microtaskCheck };
   const exp = expectationFor(table, arch, version);
   if (!exp) {
-    const entry = { handoff: fields.includes('handoff') ? seen.handoff : '<v8 or locker, as the tls run shows>', asyncContext: seen.asyncContext };
+    const entry = {
+      handoff: fields.includes('handoff') ? seen.handoff : '<v8 or locker, as the tls run shows>',
+      asyncContext: seen.asyncContext,
+      microtaskCheck: seen.microtaskCheck,
+    };
     return [
       `Node ${version} (${arch}): ${TABLE_NAME} has no entry for Node ${major} under "${arch}". ` +
         `Add "${major}": ${JSON.stringify(entry)} there if that is what Node ${major} should do.`,
@@ -69,7 +82,7 @@ function compareWithExpected(table, { arch, version, handoff, asyncContext }, fi
     const got = seen[field];
     if (want === undefined || want === got) continue;
     const key = exp.keys[field];
-    const what = field === 'handoff' ? `the tls backend's hand-off is ${describeHandoff(handoff)}` : `the async context is ${JSON.stringify(asyncContext ?? null)}`;
+    const what = describeField(field, { handoff, asyncContext, microtaskCheck });
     const scope = key === major ? `every Node ${major} release` : `Node ${version} only`;
     let msg =
       `Node ${version} (${arch}): ${what}, but ${TABLE_NAME} expects ${JSON.stringify(want)} ("${key}" under "${arch}"). ` +
@@ -77,6 +90,8 @@ function compareWithExpected(table, { arch, version, handoff, asyncContext }, fi
     if (key === major) msg += `, or add "${version}": { "${field}": ${JSON.stringify(got)} } beside it (this release only)`;
     msg += '.';
     if (field === 'handoff' && got === 'locker') msg += ` If not, the hand-off did not recognize this release's V8 code, for the reason after "locker:".`;
+    if (field === 'microtaskCheck' && got === 'queues')
+      msg += ` If not, the probe did not recognize this release's microtask queues (SWITCHYARD_DEBUG_HANDOFF=1 says why).`;
     problems.push(msg);
   }
   return problems;
@@ -130,9 +145,11 @@ function judgeRun(child, { run, arch, version, prebuildDir, table }) {
       problems.push(`runs the ${report.backend} backend, not ${run.backend}${report.backendNote ? `: ${report.backendNote}` : ''}`);
     } else if (run.backend === 'threads') {
       if (report.handoff !== undefined) problems.push(`the threads backend reports a hand-off mode (${report.handoff}); it has none`);
-      problems.push(...compareWithExpected(table, { arch, version, asyncContext: report.asyncContext }, ['asyncContext']));
+      const seen = { arch, version, asyncContext: report.asyncContext, microtaskCheck: report.microtaskCheck };
+      problems.push(...compareWithExpected(table, seen, ['asyncContext', 'microtaskCheck']));
     } else {
-      problems.push(...compareWithExpected(table, { arch, version, handoff: report.handoff, asyncContext: report.asyncContext }));
+      const seen = { arch, version, handoff: report.handoff, asyncContext: report.asyncContext, microtaskCheck: report.microtaskCheck };
+      problems.push(...compareWithExpected(table, seen));
     }
   }
   return { report, problems };

@@ -348,9 +348,8 @@ void DefineNativeFiber(Napi::Env env, AddonData* data, Napi::Object exports) {
     }
   }
   // How a yield finds out that it is inside a microtask (see FiberRuntime):
-  // "flags" (V8's own, per thread) or "queues" (asked through the API).
-  tpl->Set(Str(isolate, "microtaskCheck"),
-           Str(isolate, data->runtime->MicrotaskCheck()), fixed);
+  // "ring" (V8's queue objects read directly) or "queues" (the API).
+  tpl->Set(Str(isolate, "microtaskCheck"), Str(isolate, data->runtime->MicrotaskCheck()), fixed);
 
   v8::Local<v8::Function> ctor = tpl->GetFunction(context).ToLocalChecked();
   Napi::Function fn(env, FromV8(ctor));

@@ -158,6 +158,18 @@ describe('the expectations table', () => {
     expect(msg).toContain('set "asyncContext": "cped: the async-id stack was not found" in the "22" entry');
   });
 
+  test('the yield check is compared where the table names it, and a fallback to the API says what to look at', () => {
+    const withCheck = { x64: { 24: { handoff: 'v8', asyncContext: 'ids+cped', microtaskCheck: 'ring' } } };
+    expect(judge.compareWithExpected(withCheck, { ...seen('24.5.0', 'v8'), microtaskCheck: 'ring' })).toEqual([]);
+    const [msg, ...more] = judge.compareWithExpected(withCheck, { ...seen('24.5.0', 'v8'), microtaskCheck: 'queues' });
+    expect(more).toEqual([]);
+    expect(msg).toContain('the yield-in-microtask check is "queues"');
+    expect(msg).toContain('set "microtaskCheck": "queues" in the "24" entry');
+    expect(msg).toContain("did not recognize this release's microtask queues");
+    // a table without the field does not compare it
+    expect(judge.compareWithExpected(table, { ...seen('22.4.0', 'v8'), microtaskCheck: 'queues' })).toEqual([]);
+  });
+
   test('a major missing from the table fails, with the entry to add', () => {
     const [msg] = judge.compareWithExpected(table, seen('26.1.0', 'v8'));
     expect(msg).toContain('has no entry for Node 26 under "x64". Add "26": {"handoff":"v8","asyncContext":"ids+cped"}');
