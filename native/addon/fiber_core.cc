@@ -99,8 +99,13 @@ FiberRuntime::FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backen
     v8::Local<v8::Context> context = isolate->GetCurrentContext();
     ring_ = MicrotaskQueueRing::Discover(isolate, context.IsEmpty() ? nullptr : context->GetMicrotaskQueue(), &why);
   }
-  if (ring_ == nullptr && std::getenv("SWITCHYARD_DEBUG_HANDOFF") != nullptr)
-    std::fprintf(stderr, "switchyard: microtask queue ring not used: %s\n", why.c_str());
+  if (std::getenv("SWITCHYARD_DEBUG_HANDOFF") != nullptr) {
+    if (ring_ != nullptr)
+      std::fprintf(stderr, "switchyard: microtask queue ring: is-running flag at +0x%zx, link at +0x%zx\n",
+                   ring_->flag_offset(), ring_->link_offset());
+    else
+      std::fprintf(stderr, "switchyard: microtask queue ring not used: %s\n", why.c_str());
+  }
 }
 
 const char* FiberRuntime::MicrotaskCheck() const {

@@ -12,8 +12,10 @@ namespace switchyard {
 
 namespace {
 
-// How much of a queue object is read: V8 11 to 14 keep the ring links and
-// the flag in the first 0x58 bytes of an object about twice that size.
+// How much of a queue object is read: the ring links and the flag lie well
+// inside it (at +0x30 and +0x4c on V8 11; SWITCHYARD_DEBUG_HANDOFF=1 prints
+// where). Bytes past a smaller object would only add candidates, and the
+// probe wants exactly one.
 constexpr size_t kProbeBytes = 0x80;
 constexpr size_t kWord = sizeof(void*);
 // A walk longer than this is no ring (or a program with that many vm

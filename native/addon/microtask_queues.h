@@ -52,6 +52,10 @@ class MicrotaskQueueRing {
     return n;
   }
 
+  // Where the probe found them (diagnostics: SWITCHYARD_DEBUG_HANDOFF=1).
+  size_t flag_offset() const { return running_; }
+  size_t link_offset() const { return next_; }
+
  private:
   MicrotaskQueueRing(const char* default_queue, size_t running, size_t next)
       : default_(default_queue), running_(running), next_(next) {}
