@@ -272,8 +272,10 @@ Outcome FiberRuntime::Hop(Op op, FiberCore* fiber, v8::Local<v8::Value> value) {
       next->in_value = value;
       next->resumer_ = fiber->resumer_;
       fiber->resumer_ = nullptr;
+      // (the count may exceed the kMaxQueues recorded: the ring counts all)
       next->running_count_ = fiber->running_count_;
-      for (int i = 0; i < fiber->running_count_; i++) next->running_queues_[i] = fiber->running_queues_[i];
+      for (int i = 0; i < std::min(fiber->running_count_, FiberCore::kMaxQueues); i++)
+        next->running_queues_[i] = fiber->running_queues_[i];
       fiber->state_ = FiberState::kSuspended;
       next->state_ = FiberState::kRunning;
       SetCurrent(next);

@@ -12,13 +12,23 @@
 // another context before yielding.
 //
 // The flag's and the ring link's places are found by probe, never assumed: a
-// private queue is made (V8 links it in after the default queue), bytes of
+// private queue is made (V8 links it into the ring beside the default one,
+// at its tail), bytes of
 // it and of the default queue are read before, inside and after a microtask
 // it runs, and while its execution is only suppressed, and exactly one byte
 // must read 0, 1, 0 on the private queue (and 0 while suppressed) while the
 // default queue's stays what the API says; a ring link must be a word
 // whose walk from the default queue passes the private queue and comes back.
 // Anything else: Discover() says why, and the caller keeps the API's way.
+// The probe's one side effect: running the private queue ends with V8's
+// ClearKeptObjects, so WeakRef targets kept alive by the job that loads the
+// addon may be collected from then on, as after any microtask checkpoint.
+//
+// A walk costs a load or two per queue: O(queues) per resume and per yield,
+// where the API's way was constant. Node's main context uses the isolate's
+// default queue, the ring's start; an embedder whose main context has a
+// queue of its own would start the walk there (it lives as long as that
+// context, which outlives the fibers of its environment).
 #ifndef SWITCHYARD_ADDON_MICROTASK_QUEUES_H
 #define SWITCHYARD_ADDON_MICROTASK_QUEUES_H
 

@@ -164,6 +164,31 @@ if (!canTransfer) {
       expect(b.resume()).toBe('b ran');
     });
 
+    test('inside five nested microtask queues: the target inherits the whole record, may yield back, and is refused inside a sixth', () => {
+      // Five vm contexts with queues of their own, each running the next from
+      // its microtask: five queues run when `a` is resumed, more than the
+      // record keeps (kMaxQueues), and the transfer hands the count over.
+      const ctxs = Array.from({ length: 5 }, () => vm.createContext({}, { microtaskMode: 'afterEvaluate' }));
+      const nest = (i: number, inner: () => void): void => {
+        if (i === ctxs.length) return inner();
+        ctxs[i].next = () => nest(i + 1, inner);
+        vm.runInContext('Promise.resolve().then(() => next())', ctxs[i]);
+      };
+      const got: unknown[] = [];
+      nest(0, () => {
+        const b = new Fiber<unknown, unknown>((first) => {
+          // a yield inside a microtask of a sixth queue, started on this fiber
+          const out: { code?: string } = {};
+          const sixth = vm.createContext({ Fiber, out }, { microtaskMode: 'afterEvaluate' });
+          vm.runInContext('Promise.resolve().then(() => { try { Fiber.yield(1) } catch (e) { out.code = e.code } })', sixth);
+          return `b ${String(first)}, ${String(out.code)}, then ${String(Fiber.yield('b yielded'))}`;
+        });
+        const a = new Fiber(() => transfer(b, 'started'));
+        got.push(a.resume(), b.resume('resumed'));
+      });
+      expect(got).toEqual(['b yielded', 'b started, ERR_YIELD_IN_MICROTASK, then resumed']);
+    });
+
     test('randomized ring of transfers and yields, checked against a model, with GC in between', () => {
       // N fibers; each step the running fiber either transfers to a random
       // other parked fiber or yields to the thread, which then resumes a
