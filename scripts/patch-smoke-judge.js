@@ -141,14 +141,13 @@ function judgeRun(child, { run, arch, version, prebuildDir, table }) {
     if (report.addon !== want) problems.push(`loaded the addon from ${report.addon}, not the prebuild ${want}`);
   }
   if (report.backend !== undefined) {
+    const seen = { arch, version, handoff: report.handoff, asyncContext: report.asyncContext, microtaskCheck: report.microtaskCheck };
     if (report.backend !== run.backend) {
       problems.push(`runs the ${report.backend} backend, not ${run.backend}${report.backendNote ? `: ${report.backendNote}` : ''}`);
     } else if (run.backend === 'threads') {
       if (report.handoff !== undefined) problems.push(`the threads backend reports a hand-off mode (${report.handoff}); it has none`);
-      const seen = { arch, version, asyncContext: report.asyncContext, microtaskCheck: report.microtaskCheck };
       problems.push(...compareWithExpected(table, seen, ['asyncContext', 'microtaskCheck']));
     } else {
-      const seen = { arch, version, handoff: report.handoff, asyncContext: report.asyncContext, microtaskCheck: report.microtaskCheck };
       problems.push(...compareWithExpected(table, seen));
     }
   }

@@ -99,7 +99,7 @@ FiberRuntime::FiberRuntime(v8::Isolate* isolate, std::unique_ptr<Backend> backen
     v8::Local<v8::Context> context = isolate->GetCurrentContext();
     ring_ = MicrotaskQueueRing::Discover(isolate, context.IsEmpty() ? nullptr : context->GetMicrotaskQueue(), &why);
   }
-  if (std::getenv("SWITCHYARD_DEBUG_HANDOFF") != nullptr) {
+  if (const char* dbg = std::getenv("SWITCHYARD_DEBUG_HANDOFF"); dbg != nullptr && *dbg == '1') {
     if (ring_ != nullptr)
       std::fprintf(stderr, "switchyard: microtask queue ring: is-running flag at +0x%zx, link at +0x%zx\n",
                    ring_->flag_offset(), ring_->link_offset());

@@ -3,8 +3,7 @@
 #include "microtask_queues.h"
 
 #include <cstdint>
-#include <cstring>
-#include <vector>
+#include <string>
 
 #include "read_memory.h"
 
@@ -25,26 +24,26 @@ constexpr int kMaxRing = 4096;
 
 struct Snapshot {
   uint8_t own[kProbeBytes];
-  uint8_t fallback[kProbeBytes];
+  uint8_t main_queue[kProbeBytes];
 };
 
 struct Probe {
   const char* own;       // the private queue
-  const char* fallback;  // the default queue
+  const char* main_queue;  // the default queue (the main context's)
   Snapshot inside;
   bool ran = false;
   bool read = false;
 };
 
-bool Take(const char* own, const char* fallback, Snapshot* out) {
+bool Take(const char* own, const char* main_queue, Snapshot* out) {
   return ReadMemory(reinterpret_cast<uintptr_t>(own), out->own, kProbeBytes) &&
-         ReadMemory(reinterpret_cast<uintptr_t>(fallback), out->fallback, kProbeBytes);
+         ReadMemory(reinterpret_cast<uintptr_t>(main_queue), out->main_queue, kProbeBytes);
 }
 
 void InsideMicrotask(void* data) {
   auto* p = static_cast<Probe*>(data);
   p->ran = true;
-  p->read = Take(p->own, p->fallback, &p->inside);
+  p->read = Take(p->own, p->main_queue, &p->inside);
 }
 
 // Whether walking the words at `link` from `start` comes back to it, having
@@ -75,7 +74,7 @@ std::unique_ptr<MicrotaskQueueRing> MicrotaskQueueRing::Discover(v8::Isolate* is
   Probe p{reinterpret_cast<const char*>(queue.get()), reinterpret_cast<const char*>(default_queue), {}, false, false};
   const uint8_t default_running = v8::MicrotasksScope::IsRunningMicrotasks(isolate) ? 1 : 0;
   Snapshot before, after;
-  if (!Take(p.own, p.fallback, &before)) {
+  if (!Take(p.own, p.main_queue, &before)) {
     *why = "the queue objects could not be read";
     return nullptr;
   }
@@ -84,14 +83,14 @@ std::unique_ptr<MicrotaskQueueRing> MicrotaskQueueRing::Discover(v8::Isolate* is
   Snapshot suppressed;
   {
     v8::Isolate::SuppressMicrotaskExecutionScope suppress(isolate, queue.get());
-    if (!Take(p.own, p.fallback, &suppressed)) {
+    if (!Take(p.own, p.main_queue, &suppressed)) {
       *why = "the queue objects could not be read";
       return nullptr;
     }
   }
   queue->EnqueueMicrotask(isolate, InsideMicrotask, &p);
   queue->PerformCheckpoint(isolate);
-  if (!p.ran || !p.read || !Take(p.own, p.fallback, &after)) {
+  if (!p.ran || !p.read || !Take(p.own, p.main_queue, &after)) {
     *why = !p.ran ? "the probe's microtask did not run" : "the queue objects could not be read";
     return nullptr;
   }
@@ -99,8 +98,8 @@ std::unique_ptr<MicrotaskQueueRing> MicrotaskQueueRing::Discover(v8::Isolate* is
   size_t running = 0;
   for (size_t k = 0; k < kProbeBytes; k++) {
     if (before.own[k] != 0 || suppressed.own[k] != 0 || p.inside.own[k] != 1 || after.own[k] != 0) continue;
-    if (before.fallback[k] != default_running || p.inside.fallback[k] != default_running ||
-        after.fallback[k] != default_running)
+    if (before.main_queue[k] != default_running || p.inside.main_queue[k] != default_running ||
+        after.main_queue[k] != default_running)
       continue;
     running = k;
     candidates++;
@@ -112,7 +111,7 @@ std::unique_ptr<MicrotaskQueueRing> MicrotaskQueueRing::Discover(v8::Isolate* is
   size_t next = 0;
   bool linked = false;
   for (size_t k = 0; k + kWord <= kProbeBytes && !linked; k += kWord) {
-    if (WalksRing(p.fallback, p.own, k) && WalksRing(p.own, p.fallback, k)) {
+    if (WalksRing(p.main_queue, p.own, k) && WalksRing(p.own, p.main_queue, k)) {
       next = k;
       linked = true;
     }
@@ -121,7 +120,7 @@ std::unique_ptr<MicrotaskQueueRing> MicrotaskQueueRing::Discover(v8::Isolate* is
     *why = "no word of a queue links the queues in a ring";
     return nullptr;
   }
-  std::unique_ptr<MicrotaskQueueRing> ring(new MicrotaskQueueRing(p.fallback, running, next));
+  std::unique_ptr<MicrotaskQueueRing> ring(new MicrotaskQueueRing(p.main_queue, running, next));
   // The private queue is unlinked as it goes; the ring must then say what
   // the API says about the default queue and hold nothing else that runs.
   queue.reset();
