@@ -11,22 +11,33 @@
 export class Fifo<T> {
   #items: (T | undefined)[] = [];
   #head = 0;
+  /** one past the last item; the slots from here on are free for push */
+  #tail = 0;
 
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#tail - this.#head;
   }
 
   push(item: T): void {
-    this.#items.push(item);
+    if (this.#tail < this.#items.length) this.#items[this.#tail] = item;
+    else this.#items.push(item);
+    this.#tail++;
   }
 
   shift(): T | undefined {
-    if (this.#head >= this.#items.length) return undefined;
+    if (this.#head === this.#tail) return undefined;
     const item = this.#items[this.#head];
     this.#items[this.#head++] = undefined; // let the GC take it
-    // compact once the dead prefix dominates, keeping shift O(1) amortized
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
+    if (this.#head === this.#tail) {
+      // empty: the next push reuses the front of the array (a ready queue
+      // that holds one fiber at a time never grows it), unless a burst
+      // left it large
+      this.#head = this.#tail = 0;
+      if (this.#items.length > 1024) this.#items = [];
+    } else if (this.#head > 1024 && this.#head * 2 > this.#tail) {
+      // compact once the dead prefix dominates, keeping shift O(1) amortized
+      this.#items = this.#items.slice(this.#head, this.#tail);
+      this.#tail -= this.#head;
       this.#head = 0;
     }
     return item;
@@ -34,18 +45,26 @@ export class Fifo<T> {
 
   /** Puts `item` back at the head (undoes a shift). */
   unshift(item: T): void {
-    if (this.#head > 0) this.#items[--this.#head] = item;
-    else this.#items.unshift(item);
+    if (this.#head > 0) {
+      this.#items[--this.#head] = item;
+    } else {
+      this.#items.unshift(item);
+      this.#tail++;
+    }
   }
 
   /** Takes the item at the tail (undoes a push). */
   pop(): T | undefined {
-    return this.length > 0 ? this.#items.pop() : undefined;
+    if (this.#head === this.#tail) return undefined;
+    const item = this.#items[--this.#tail];
+    this.#items[this.#tail] = undefined;
+    if (this.#head === this.#tail) this.#head = this.#tail = 0;
+    return item;
   }
 
   clear(): void {
     this.#items = [];
-    this.#head = 0;
+    this.#head = this.#tail = 0;
   }
 }
 
