@@ -157,9 +157,10 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
     const task = currentTask('Channel.send()', 'from async code use `await ch.sendAsync(value)`, or trySend()');
     if (this.trySend(value)) return;
     const node = this._addSender(new FiberSender(value, task));
-    const outcome = task.suspend<typeof SENT | typeof CLOSED>(
+    const outcome = task.suspend<typeof SENT | typeof CLOSED, WaitNode<unknown>>(
       (this.#sendPark ??= blockedOn(this, 'send')),
-      () => this._remove(node),
+      withdraw,
+      node,
     );
     if (outcome === CLOSED) throw new ChannelClosedError(this, 'channel closed while a send was blocked on it');
   }
@@ -200,9 +201,10 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
     if (now !== NOTHING) return now;
     if (this.#closed) return DRAINED;
     const node = this._addReceiver(new FiberReceiver<T>(task));
-    return task.suspend<T | typeof DRAINED>(
+    return task.suspend<T | typeof DRAINED, WaitNode<unknown>>(
       (this.#recvPark ??= blockedOn(this, 'recv')),
-      () => this._remove(node),
+      withdraw,
+      node,
     );
   }
 
@@ -348,14 +350,14 @@ export class Channel<T> implements ChannelLabel, Iterable<T>, AsyncIterable<T> {
     return this.#receivers.push(waiter) as WaitNode<unknown>;
   }
 
-  /** @internal withdraws a waiter (cancelled fiber, or a select whose other case fired) */
-  _remove(node: WaitNode<unknown>): void {
-    node.list?.remove(node);
-  }
-
   toString(): string {
     return this.name === undefined ? `Channel(${this.id})` : `Channel(${this.id} ${JSON.stringify(this.name)})`;
   }
+}
+
+/** A cancelled blocking call's undo: withdraws its waiter (harmless if already taken). */
+function withdraw(node: WaitNode<unknown>): void {
+  node.list?.remove(node);
 }
 
 function blockedOn(channel: ChannelLabel, op: 'send' | 'recv'): ParkReason {

@@ -142,8 +142,9 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
   /** value the next resume hands to the parked call */
   wakeValue: unknown = undefined;
   park: ParkReason | undefined = undefined;
-  /** undoes the park's registrations (channel waiters, timer) on cancel */
-  undo: (() => void) | undefined = undefined;
+  /** undoes the park's registrations (channel waiters, timer) on cancel: undo(undoArg) */
+  undo: ((arg: any) => void) | undefined = undefined;
+  undoArg: unknown = undefined;
   cancelled = false;
   cancelCause: unknown = undefined;
   waitReactions: WaitReactions | undefined = undefined;
@@ -164,12 +165,15 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
 
   /**
    * Parks the calling fiber (which must be this task's, running) until
-   * wake() or a cancel; returns the wake value. `undo` is run if the fiber
-   * is cancelled instead, or if it could not suspend at all.
+   * wake() or a cancel; returns the wake value. `undo(undoArg)` is run if
+   * the fiber is cancelled instead, or if it could not suspend at all (a
+   * function and its argument rather than a closure: a blocking call then
+   * allocates none).
    */
-  suspend<R>(reason: ParkReason, undo: (() => void) | undefined): R {
+  suspend<R, A = undefined>(reason: ParkReason, undo: ((arg: A) => void) | undefined, undoArg?: A): R {
     this.park = reason;
     this.undo = undo;
+    this.undoArg = undoArg;
     this.state = reason.kind === 'yield' ? 'ready' : reason.kind;
     if (reason.kind === 'sleeping' || reason.kind === 'waiting') this.scheduler._external++;
     let value: unknown;
@@ -179,8 +183,8 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
       // e.g. YieldInMicrotaskError: we never left, so take the park back
       if (reason.kind === 'sleeping' || reason.kind === 'waiting') this.scheduler._external--;
       this.state = 'running';
-      this.park = this.undo = undefined;
-      undo?.();
+      this.park = this.undo = this.undoArg = undefined;
+      undo?.(undoArg as A);
       throw err;
     }
     if (value === CANCEL) throw this.cancelError();
@@ -197,7 +201,7 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
     if (s !== 'blocked') this.scheduler._external--;
     this.state = 'ready';
     this.wakeValue = value;
-    this.park = this.undo = undefined;
+    this.park = this.undo = this.undoArg = undefined;
     progressEpoch++;
     this.scheduler._enqueue(this, how);
     return true;
@@ -535,7 +539,7 @@ export class Scheduler {
     task.state = state;
     if (task.fiber) taskOfFiber.delete(task.fiber);
     task.fiber = undefined;
-    task.park = task.undo = undefined;
+    task.park = task.undo = task.undoArg = undefined;
     this.#live.delete(task);
     if (this.#live.size === 0 && !this.#stopping && this.#round) {
       const round = this.#round;
@@ -567,9 +571,9 @@ export class Scheduler {
         continue;
       }
       if (task.state === 'sleeping' || task.state === 'waiting') this._external--;
-      const undo = task.undo;
-      task.park = task.undo = undefined;
-      undo?.();
+      const { undo, undoArg } = task;
+      task.park = task.undo = task.undoArg = undefined;
+      undo?.(undoArg);
       this.#resume(task, CANCEL);
     }
     this.#ready.clear();

@@ -29,7 +29,7 @@ export function sleep(ms: number): void {
   const task = currentTask('sleep()', 'outside fibers use `await new Promise((r) => setTimeout(r, ms))`');
   // woken from a later macrotask: sleep(0) lets the loop's other phases run
   const timer = setTimeout(() => task.wake(undefined, 'macrotask'), ms);
-  task.suspend(SLEEPING, () => clearTimeout(timer));
+  task.suspend(SLEEPING, clearTimeout, timer);
 }
 
 /** A rejection carried as a wake value: private, so no promise fulfils with one. */

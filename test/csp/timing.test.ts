@@ -81,6 +81,21 @@ describe('sleep', () => {
     await s.run();
     expect(errors).toEqual(['TypeError', 'RangeError', 'RangeError', 'RangeError', 'RangeError']);
   });
+
+  test('a sleeper cancelled by another fiber failing has its timer cleared', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const s = new Scheduler();
+    let sleeping = 0;
+    s.spawn(() => sleep(3_600_000));
+    s.spawn(() => {
+      sleeping = timers() - before;
+      throw new Error('boom');
+    });
+    await expect(s.run()).rejects.toThrow('boom');
+    expect(sleeping).toBe(1); // the hour-long timer was there while it slept
+    expect(timers()).toBe(before); // and went with the cancellation
+  });
 });
 
 describe('wait', () => {
