@@ -86,8 +86,9 @@ export interface SchedulerOptions {
   stackSize?: number;
   /**
    * Longest a batch keeps the event loop busy, in ms (default 10). Checked
-   * when fibers park (while parks come microseconds apart, at every 8th),
-   * so a fiber computing between two parks runs past it.
+   * when fibers park and when a promise wakes one (while those come
+   * microseconds apart, at every 8th), so a fiber computing between two
+   * parks runs past it.
    */
   batchBudgetMs?: number;
 }
