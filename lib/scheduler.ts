@@ -373,7 +373,11 @@ export class Scheduler {
    * promise, so, as in #withinBudget, after a reading that finds the window
    * open and the last reading less than SHORT_HOPS_MS ago (wake-ups coming
    * fast, a fiber waiting in a loop) the next 7 wake-ups count as inside
-   * without one. The window can thus be overrun by 7 batches of one fiber.
+   * without one. Such credit left over when the wake-ups stop is spent by
+   * later ones, whenever they come: each then starts a batch as if the
+   * window were open (run from its reaction or a nextTick rather than a
+   * macrotask), which runs that one fiber and reads the clock before any
+   * other. The window is thus overrun by at most 7 one-fiber batches.
    */
   #windowOpen(): boolean {
     if (this.#uncheckedWakes > 0) {
