@@ -29,11 +29,7 @@ export class Fifo<T> {
     const item = this.#items[this.#head];
     this.#items[this.#head++] = undefined; // let the GC take it
     if (this.#head === this.#tail) {
-      // empty: the next push reuses the front of the array (a ready queue
-      // that holds one fiber at a time never grows it), unless a burst
-      // left it large
-      this.#head = this.#tail = 0;
-      if (this.#items.length > 1024) this.#items = [];
+      this.#emptied();
     } else if (this.#head > 1024 && this.#head * 2 > this.#tail) {
       // compact once the dead prefix dominates, keeping shift O(1) amortized
       this.#items = this.#items.slice(this.#head, this.#tail);
@@ -45,7 +41,12 @@ export class Fifo<T> {
 
   /** Puts `item` back at the head (undoes a shift). */
   unshift(item: T): void {
-    if (this.#head > 0) {
+    if (this.#head === this.#tail) {
+      // empty (a shift just emptied it): back at the front
+      this.#items[0] = item;
+      this.#head = 0;
+      this.#tail = 1;
+    } else if (this.#head > 0) {
       this.#items[--this.#head] = item;
     } else {
       this.#items.unshift(item);
@@ -58,13 +59,23 @@ export class Fifo<T> {
     if (this.#head === this.#tail) return undefined;
     const item = this.#items[--this.#tail];
     this.#items[this.#tail] = undefined;
-    if (this.#head === this.#tail) this.#head = this.#tail = 0;
+    if (this.#head === this.#tail) this.#emptied();
     return item;
   }
 
   clear(): void {
     this.#items = [];
     this.#head = this.#tail = 0;
+  }
+
+  /**
+   * The queue just became empty: the next push reuses the front of the
+   * array (a ready queue that holds one fiber at a time never grows it),
+   * unless a burst left it large.
+   */
+  #emptied(): void {
+    this.#head = this.#tail = 0;
+    if (this.#items.length > 1024) this.#items = [];
   }
 }
 

@@ -86,9 +86,9 @@ export interface SchedulerOptions {
   stackSize?: number;
   /**
    * Longest a batch keeps the event loop busy, in ms (default 10). Checked
-   * when fibers park and when a promise wakes one (while those come
-   * microseconds apart, at every 8th), so a fiber computing between two
-   * parks runs past it.
+   * when fibers park and when something other than a timer wakes one
+   * (while those come microseconds apart, at every 8th), so a fiber
+   * computing between two parks runs past it.
    */
   batchBudgetMs?: number;
 }
@@ -103,7 +103,8 @@ export interface SpawnOptions {
  * resumes it may run (Scheduler._enqueue):
  * - 'anywhere': user code (a channel op from async code, say) that must not
  *   have fibers run inside its call: a nextTick while the last batch's
- *   budget window is open, else a later macrotask;
+ *   budget window is open (give or take 7 wake-ups: #windowOpen), else a
+ *   later macrotask;
  * - 'macrotask': a later macrotask always (sleep: the loop's other phases
  *   get their turn, as setTimeout promises);
  * - 'own-callback': a promise reaction of our own with nothing of the
@@ -171,7 +172,9 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
    * function and its argument rather than a closure: a blocking call then
    * allocates none).
    */
-  suspend<R, A = undefined>(reason: ParkReason, undo: ((arg: A) => void) | undefined, undoArg?: A): R {
+  suspend<R>(reason: ParkReason, undo: (() => void) | undefined): R;
+  suspend<R, A>(reason: ParkReason, undo: (arg: A) => void, undoArg: A): R;
+  suspend<R, A>(reason: ParkReason, undo: ((arg?: A) => void) | undefined, undoArg?: A): R {
     this.park = reason;
     this.undo = undo;
     this.undoArg = undoArg;
@@ -185,7 +188,7 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
       if (reason.kind === 'sleeping' || reason.kind === 'waiting') this.scheduler._external--;
       this.state = 'running';
       this.park = this.undo = this.undoArg = undefined;
-      undo?.(undoArg as A);
+      undo?.(undoArg);
       throw err;
     }
     if (value === CANCEL) throw this.cancelError();
@@ -209,7 +212,7 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
   }
 }
 
-/** Hops since the last clock reading that took less than this count as short (#withinBudget). */
+/** Hops or wake-ups since the last clock reading that took less than this count as short (#withinBudget, #windowOpen). */
 const SHORT_HOPS_MS = 0.02;
 
 const YIELD: ParkReason = Object.freeze({ kind: 'yield' });
@@ -408,7 +411,8 @@ export class Scheduler {
    * A batch from a macrotask opens a budget window; batches run from a
    * nextTick or a reaction (`inWindow`) share it, so that the event loop gets its turn
    * once the window is spent however the batches came. `now`: the clock,
-   * when the caller has just read it. The clock is read again only
+   * when the caller has read it (or its last reading, when a wake-up
+   * skipped it: #windowOpen). The clock is read again only
    * between two fibers: a batch of one (a fiber woken by its promise) reads
    * it once in all.
    */
@@ -549,6 +553,7 @@ export class Scheduler {
     if (this.#live.size === 0 && !this.#stopping && this.#round) {
       const round = this.#round;
       this.#round = undefined;
+      this.#uncheckedWakes = 0; // no clock credit outlives its round
       liveSchedulers.delete(this);
       round.resolve();
     }
@@ -586,6 +591,7 @@ export class Scheduler {
     this._external = 0;
     this.#stopping = false;
     this.#round = undefined;
+    this.#uncheckedWakes = 0;
     liveSchedulers.delete(this);
     if (!round.observed) {
       this.#unobserved = error;

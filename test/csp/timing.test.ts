@@ -99,6 +99,29 @@ describe('sleep', () => {
 });
 
 describe('wait', () => {
+  test('a tight loop of waits on settled promises (wake-ups microseconds apart) still lets the event loop turn', async () => {
+    // Wake-ups this close together skip most clock readings (every 8th
+    // reads it): the budget must still end each window.
+    const s = new Scheduler({ batchBudgetMs: 1 });
+    let turns = 0;
+    let done = false;
+    const tick = (): void => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    setImmediate(tick);
+    let turnsDuringLoop = 0;
+    s.spawn(() => {
+      const first = turns;
+      // 50,000 waits: well over 1 ms anywhere (about 12 ms here, x64)
+      for (let i = 0; i < 50_000; i++) if (wait(Promise.resolve(i)) !== i) throw new Error('wrong value');
+      turnsDuringLoop = turns - first;
+    });
+    await s.run();
+    done = true;
+    expect(turnsDuringLoop).toBeGreaterThanOrEqual(2);
+  });
+
   test('waits on settled promises resume from their reaction, never inside a user callback, yet the event loop still gets its turns', async () => {
     // A fiber woken by a promise runs again from that promise's reaction,
     // as an await continuation would, not a whole loop turn later, and
