@@ -214,6 +214,8 @@ export class Task<T = unknown> implements SpawnedFiber<T> {
 
 /** Hops or wake-ups since the last clock reading that took less than this count as short (#withinBudget, #windowOpen). */
 const SHORT_HOPS_MS = 0.02;
+/** How many checks after such a reading skip the clock (#readClock): a budget is overrun by this many at most. */
+const SKIPPED_READINGS = 7;
 
 const YIELD: ParkReason = Object.freeze({ kind: 'yield' });
 
@@ -387,10 +389,9 @@ export class Scheduler {
       this.#uncheckedWakes--;
       return true;
     }
-    const now = performance.now();
-    const open = now < this.#windowEnd;
-    this.#uncheckedWakes = open && now - this.#lastClockRead < SHORT_HOPS_MS ? 7 : 0;
-    this.#lastClockRead = now;
+    const credit = this.#readClock();
+    const open = this.#lastClockRead < this.#windowEnd;
+    this.#uncheckedWakes = open ? credit : 0;
     return open;
   }
 
@@ -497,10 +498,20 @@ export class Scheduler {
       this.#uncheckedHops--;
       return true;
     }
+    this.#uncheckedHops = this.#readClock();
+    return this.#lastClockRead <= this.#deadline;
+  }
+
+  /**
+   * Reads the clock into #lastClockRead. Returns how many of the next
+   * checks may skip it (#withinBudget, #windowOpen): SKIPPED_READINGS
+   * when the last reading is less than SHORT_HOPS_MS old, else none.
+   */
+  #readClock(): number {
     const now = performance.now();
-    this.#uncheckedHops = now - this.#lastClockRead < SHORT_HOPS_MS ? 7 : 0;
+    const credit = now - this.#lastClockRead < SHORT_HOPS_MS ? SKIPPED_READINGS : 0;
     this.#lastClockRead = now;
-    return now <= this.#deadline;
+    return credit;
   }
 
   /**
